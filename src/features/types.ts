@@ -1,0 +1,79 @@
+/**
+ * Named feature sets: each turns mono audio at its own sample rate into a
+ * `[frames × dims]` matrix with a time axis.
+ */
+import type { Matrix } from '../dsp/matrix.ts';
+
+export interface FeatureMatrix {
+  /** Feature-set name (e.g. 'logmel'). */
+  readonly set: string;
+  /** Sample rate the audio was analysed at, Hz. */
+  readonly sampleRate: number;
+  /** Time between consecutive frames, seconds. */
+  readonly hopSeconds: number;
+  /** One name per dimension, in column order. */
+  readonly columns: readonly string[];
+  /** `[frames, dims]`, row-major float32. */
+  readonly frames: Matrix<Float32Array>;
+  /** Time of each frame in seconds (frame centre for centred STFT sets, segment start otherwise). */
+  readonly times: Float64Array;
+}
+
+/**
+ * A stateful extractor fed in chunks (madmom-style processor). Sets whose definition
+ * needs the whole signal (e.g. pyAudioAnalysis' global normalisation) buffer it and
+ * compute in `finish`; the others keep only the state they need.
+ */
+export interface FeatureExtractor {
+  /** Feed the next chunk of mono samples at the set's sample rate. */
+  push(samples: Float32Array): void;
+  /** End of stream: returns all frames. The extractor cannot be reused. */
+  finish(): FeatureMatrix;
+}
+
+export interface FeatureSet {
+  readonly name: string;
+  /** One-line description for --help and docs. */
+  readonly description: string;
+  /** Sample rate the set is defined at; audio is resampled to it. */
+  readonly sampleRate: number;
+  /** Frame step in seconds. */
+  readonly hopSeconds: number;
+  /** Column names. */
+  readonly columns: readonly string[];
+  /** Minimum number of samples that yields at least one frame. */
+  readonly minSamples: number;
+  createExtractor(): FeatureExtractor;
+}
+
+/** Runs a feature set over a whole signal at the set's sample rate. */
+export function computeFeatures(set: FeatureSet, y: Float32Array): FeatureMatrix {
+  const ex = set.createExtractor();
+  ex.push(y);
+  return ex.finish();
+}
+
+/**
+ * Extractor for sets computed on the whole signal: concatenates the chunks and calls
+ * `compute` at the end.
+ */
+export function bufferedExtractor(compute: (y: Float32Array) => FeatureMatrix): FeatureExtractor {
+  const chunks: Float32Array[] = [];
+  let length = 0;
+  return {
+    push(samples) {
+      chunks.push(samples.slice());
+      length += samples.length;
+    },
+    finish() {
+      const y = new Float32Array(length);
+      let o = 0;
+      for (const c of chunks) {
+        y.set(c, o);
+        o += c.length;
+      }
+      chunks.length = 0;
+      return compute(y);
+    },
+  };
+}
