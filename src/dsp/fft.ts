@@ -20,6 +20,11 @@ export interface RealFft {
    * spectrum as interleaved [re0, im0, re1, im1, ...] into `out` (length 2 * bins).
    */
   forward(input: Float64Array, out: Float64Array): void;
+  /**
+   * Like `forward`, but returns an internal buffer whose first 2 * bins values hold the
+   * spectrum (valid until the next call): saves a copy on hot paths.
+   */
+  forwardView(input: Float64Array): Float64Array;
 }
 
 const isPowerOfTwo = (n: number): boolean => n >= 4 && (n & (n - 1)) === 0;
@@ -37,6 +42,10 @@ class Radix2RealFft implements RealFft {
     // realTransform fills the first half (plus Nyquist) of the complex output.
     this.fft.realTransform(this.full, input);
     out.set(this.full.subarray(0, 2 * this.bins));
+  }
+  forwardView(input: Float64Array): Float64Array {
+    this.fft.realTransform(this.full, input);
+    return this.full;
   }
 }
 
@@ -77,6 +86,12 @@ class BluesteinRealFft implements RealFft {
     this.fft.transform(this.kernelSpectrum, kernel);
     this.work = new Float64Array(2 * m);
     this.workOut = new Float64Array(2 * m);
+  }
+  private view?: Float64Array;
+  forwardView(input: Float64Array): Float64Array {
+    this.view ??= new Float64Array(2 * this.bins);
+    this.forward(input, this.view);
+    return this.view;
   }
   forward(input: Float64Array, out: Float64Array): void {
     const { size: n, m, work, workOut, chirpRe, chirpIm, kernelSpectrum } = this;

@@ -80,9 +80,15 @@ export class StreamingFramer {
       if (j + this.frameLength > this.length) {
         if (!final) break;
       }
-      for (let i = 0; i < this.frameLength; i++) {
-        const k = j + i;
-        this.frame[i] = k < this.length ? this.buf[k] : 0;
+      const frame = this.frame;
+      const buf = this.buf;
+      const n = this.frameLength;
+      if (j + n <= this.length) {
+        for (let i = 0; i < n; i++) frame[i] = buf[j + i];
+      } else {
+        const avail = Math.max(0, this.length - j);
+        for (let i = 0; i < avail; i++) frame[i] = buf[j + i];
+        frame.fill(0, avail);
       }
       this.onFrame(this.frame, this.next);
       this.next++;

@@ -4,7 +4,7 @@
  */
 import { realFft } from '../dsp/fft.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
-import { applyBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
+import { melFilterbank, sparseBank } from '../dsp/mel.ts';
 import { getWindow } from '../dsp/window.ts';
 import type { FeatureExtractor, FeatureMatrix, FeatureSet } from './types.ts';
 
@@ -36,29 +36,43 @@ export function logMelSet(r: LogMelRecipe): FeatureSet {
     columns,
     minSamples: r.center ? 1 : r.nFft,
     createExtractor(): FeatureExtractor {
-      const window = getWindow('hann', r.nFft);
-      const fft = realFft(r.nFft);
-      const bank = sparseBank(melFilterbank({ sampleRate: r.sampleRate, nFft: r.nFft, nMels: r.nMels }));
-      const windowed = new Float64Array(r.nFft);
-      const spectrum = new Float64Array(2 * fft.bins);
-      const power = new Float64Array(fft.bins);
-      const bands = new Float64Array(r.nMels);
-      let out = new Float32Array(r.nMels * 256);
+      const nFft = r.nFft;
+      const nMels = r.nMels;
+      const window = getWindow('hann', nFft);
+      const fft = realFft(nFft);
+      const bins = fft.bins;
+      // Flattened sparse filterbank: band i uses weights[offset[i] .. offset[i+1]) from bin start[i].
+      const bank = sparseBank(melFilterbank({ sampleRate: r.sampleRate, nFft, nMels }));
+      const offset = new Int32Array(nMels + 1);
+      for (let i = 0; i < nMels; i++) offset[i + 1] = offset[i] + bank.weights[i].length;
+      const weights = new Float64Array(offset[nMels]);
+      for (let i = 0; i < nMels; i++) weights.set(bank.weights[i], offset[i]);
+      const start = bank.start;
+      const windowed = new Float64Array(nFft);
+      const power = new Float64Array(bins);
+      let out = new Float32Array(nMels * 256);
       let max = -Infinity;
-      const framer = new StreamingFramer(r.nFft, r.hopLength, r.center, (frame, t) => {
-        for (let i = 0; i < r.nFft; i++) windowed[i] = frame[i] * window[i];
-        fft.forward(windowed, spectrum);
-        for (let k = 0; k < fft.bins; k++) power[k] = spectrum[2 * k] * spectrum[2 * k] + spectrum[2 * k + 1] * spectrum[2 * k + 1];
-        applyBank(bank, power, bands);
-        if ((t + 1) * r.nMels > out.length) {
+      const framer = new StreamingFramer(nFft, r.hopLength, r.center, (frame, t) => {
+        for (let i = 0; i < nFft; i++) windowed[i] = frame[i] * window[i];
+        const spectrum = fft.forwardView(windowed);
+        for (let k = 0; k < bins; k++) {
+          const re = spectrum[2 * k];
+          const im = spectrum[2 * k + 1];
+          power[k] = re * re + im * im;
+        }
+        if ((t + 1) * nMels > out.length) {
           const grown = new Float32Array(out.length * 2);
           grown.set(out);
           out = grown;
         }
-        for (let i = 0; i < r.nMels; i++) {
+        const base = t * nMels;
+        for (let i = 0; i < nMels; i++) {
+          let acc = 0;
+          const s0 = start[i] - offset[i];
+          for (let w = offset[i], end = offset[i + 1]; w < end; w++) acc += weights[w] * power[s0 + w];
           // librosa stores the mel power as float32 before taking the log.
-          const db = 10 * Math.log10(Math.max(1e-10, Math.fround(bands[i])));
-          out[t * r.nMels + i] = db;
+          const db = 10 * Math.log10(Math.max(1e-10, Math.fround(acc)));
+          out[base + i] = db;
           if (db > max) max = db;
         }
       });
