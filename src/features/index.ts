@@ -1,6 +1,7 @@
 /** Registry of named feature sets. */
 import { logmel, malikLogmel } from './melbands.ts';
 import { pyaa68 } from './pyaa68.ts';
+import { emobase260 } from './emobase260.ts';
 import type { FeatureSet } from './types.ts';
 
 export { computeFeatures, type FeatureSet, type FeatureMatrix, type FeatureExtractor } from './types.ts';
@@ -9,6 +10,7 @@ export const featureSets: Readonly<Record<string, FeatureSet>> = Object.freeze({
   [logmel.name]: logmel,
   [malikLogmel.name]: malikLogmel,
   [pyaa68.name]: pyaa68,
+  [emobase260.name]: emobase260,
 });
 
 /** The feature set called `name`; throws with the list of known names otherwise. */
