@@ -106,14 +106,13 @@ export async function* decodeStream(source: ByteSource, options: DecodeOptions =
   }
 
   let totalBytes = 0;
+  // The bytes already read, then the rest of the input, counted and scanned on the way.
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    for (const c of [first]) {
-      totalBytes += c.length;
-      scanner?.push(c);
-      yield c;
+    async function* all(): AsyncGenerator<Uint8Array> {
+      yield first;
+      if (!ended) yield* input;
     }
-    if (ended) return;
-    for await (const c of input) {
+    for await (const c of all()) {
       totalBytes += c.length;
       scanner?.push(c);
       yield c;

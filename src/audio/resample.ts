@@ -167,14 +167,15 @@ class PolyphaseResampler implements Resampler {
   }
   private produce(limitInput: number, final: boolean): Float32Array {
     const H = this.d.halfWidth;
-    const totalOut = final ? Math.ceil((this.totalIn * this.up) / this.down) : Infinity;
-    const out: number[] = [];
-    for (;;) {
+    // Outputs ready now: all of them at the end, else those whose kernel lies inside the input.
+    const ready = final
+      ? Math.ceil((this.totalIn * this.up) / this.down)
+      : Math.max(this.nextOut, Math.ceil(((limitInput - H) * this.up) / this.down));
+    const out = new Float32Array(ready - this.nextOut);
+    for (let o = 0; o < out.length; o++) {
       const n = this.nextOut;
-      if (n >= totalOut) break;
       const pos = n * this.down;
       const base = Math.floor(pos / this.up);
-      if (!final && base + H >= limitInput) break;
       const w = this.table[pos % this.up];
       const start = base - H + 1;
       const h = this.history;
@@ -186,12 +187,12 @@ class PolyphaseResampler implements Resampler {
       } else {
         for (let j = 0; j < this.taps; j++) acc += w[j] * h.at(start + j);
       }
-      out.push(acc);
+      out[o] = acc;
       this.nextOut++;
     }
     const nextBase = Math.floor((this.nextOut * this.down) / this.up);
     this.history.discardBefore(nextBase - H + 1);
-    return Float32Array.from(out);
+    return out;
   }
   push(samples: Float32Array): Float32Array {
     this.history.append(samples);
@@ -262,9 +263,8 @@ class FftDecimator implements Resampler {
     const z = this.folded;
     if (this.foldFft) {
       const P = size / down;
-      // The block starts at sample H of the frame: shift by H with a phase ramp after folding
-      // would cost as much, so instead fold the spectrum of the frame as-is and index the
-      // decimated output at (H + i·down) / down — valid when H is a multiple of down.
+      // The frame starts H samples before the block, so decimated output i is at index
+      // (H + i·down) / down: H is a multiple of `down` (see createResampler).
       for (let k = 0; k < P; k++) {
         let a = 0;
         let b = 0;

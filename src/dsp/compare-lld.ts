@@ -495,12 +495,7 @@ export class ShsPitch {
     }
     if (best < 0) return { f0: 0, voicing: 0 };
     // Parabolic interpolation on the log2-frequency axis.
-    const y0 = ss[best - 1];
-    const y1 = ss[best];
-    const y2 = ss[best + 1];
-    const den = y0 - 2 * y1 + y2;
-    const d = den !== 0 ? (0.5 * (y0 - y2)) / den : 0;
-    const peak = y1 - 0.25 * (y0 - y2) * d;
+    const { offset: d, peak } = parabolicPeak(ss[best - 1], ss[best], ss[best + 1]);
     const f0 = this.minPitch * Math.pow(2, (best - 1 + d) / SHS_POINTS_PER_OCTAVE);
     const voicing = peak > 0 && peak > mean ? 1 - mean / peak : 0;
     return { f0, voicing };
@@ -635,12 +630,7 @@ export function voiceQuality(
         follows = false;
         continue;
       }
-      const a0 = c[maxI - 1];
-      const a1 = c[maxI];
-      const a2 = c[maxI + 1];
-      const den = a0 - 2 * a1 + a2;
-      const d = den !== 0 ? (0.5 * (a0 - a2)) / den : 0;
-      const peak = a1 - 0.25 * (a0 - a2) * d;
+      const { offset: d, peak } = parabolicPeak(c[maxI - 1], c[maxI], c[maxI + 1]);
       const len = tMin + maxI + d;
       const end = Math.round(posF + len);
       let mx = -Infinity;
@@ -982,4 +972,11 @@ export function smoothAndDelta(llds: Matrix<Float64Array>): { sma: Matrix<Float6
     }
   }
   return { sma: { rows: F, cols: C, data: sma }, de: { rows: F, cols: C, data: de } };
+}
+
+/** Vertex of the parabola through (−1, y0), (0, y1), (1, y2): sub-sample offset and height. */
+function parabolicPeak(y0: number, y1: number, y2: number): { offset: number; peak: number } {
+  const den = y0 - 2 * y1 + y2;
+  const offset = den !== 0 ? (0.5 * (y0 - y2)) / den : 0;
+  return { offset, peak: y1 - 0.25 * (y0 - y2) * offset };
 }

@@ -4,7 +4,7 @@
  */
 import { realFft } from '../dsp/fft.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
-import { melFilterbank, sparseBank } from '../dsp/mel.ts';
+import { applyBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
 import { getWindow } from '../dsp/window.ts';
 import type { FeatureExtractor, FeatureMatrix, FeatureSet } from './types.ts';
 
@@ -41,15 +41,10 @@ export function logMelSet(r: LogMelRecipe): FeatureSet {
       const window = getWindow('hann', nFft);
       const fft = realFft(nFft);
       const bins = fft.bins;
-      // Flattened sparse filterbank: band i uses weights[offset[i] .. offset[i+1]) from bin start[i].
       const bank = sparseBank(melFilterbank({ sampleRate: r.sampleRate, nFft, nMels }));
-      const offset = new Int32Array(nMels + 1);
-      for (let i = 0; i < nMels; i++) offset[i + 1] = offset[i] + bank.weights[i].length;
-      const weights = new Float64Array(offset[nMels]);
-      for (let i = 0; i < nMels; i++) weights.set(bank.weights[i], offset[i]);
-      const start = bank.start;
       const windowed = new Float64Array(nFft);
       const power = new Float64Array(bins);
+      const bands = new Float64Array(nMels);
       let out = new Float32Array(nMels * 256);
       let max = -Infinity;
       const framer = new StreamingFramer(nFft, r.hopLength, r.center, (frame, t) => {
@@ -65,13 +60,11 @@ export function logMelSet(r: LogMelRecipe): FeatureSet {
           grown.set(out);
           out = grown;
         }
+        applyBank(bank, power, bands);
         const base = t * nMels;
         for (let i = 0; i < nMels; i++) {
-          let acc = 0;
-          const s0 = start[i] - offset[i];
-          for (let w = offset[i], end = offset[i + 1]; w < end; w++) acc += weights[w] * power[s0 + w];
           // librosa stores the mel power as float32 before taking the log.
-          const db = 10 * Math.log10(Math.max(1e-10, Math.fround(acc)));
+          const db = 10 * Math.log10(Math.max(1e-10, Math.fround(bands[i])));
           out[base + i] = db;
           if (db > max) max = db;
         }
