@@ -1,0 +1,41 @@
+/**
+ * Node-only on-disk cache of extracted features, so that training and cross-validation
+ * decode each clip once. Entries are `.npy` files keyed by feature set, and by the audio
+ * file's absolute path, size and modification time (an edited file is re-extracted).
+ * The cache folder is disposable (`.cache/` is git-ignored).
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Matrix } from '../dsp/matrix.ts';
+import { extractFeaturesFromFile } from '../features/extract-file.ts';
+import type { FeatureSet } from '../features/types.ts';
+import { decodeNpy, encodeNpy } from '../io/npy.ts';
+
+export const DEFAULT_CACHE_DIR = '.cache/features';
+
+async function cacheKey(audioPath: string): Promise<string> {
+  const abs = resolve(audioPath);
+  const s = await stat(abs);
+  return createHash('sha1').update(`${abs}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 20);
+}
+
+/** Features of `audioPath` under `set`, read from the cache or extracted and stored. */
+export async function cachedFeatures(audioPath: string, set: FeatureSet, cacheDir = DEFAULT_CACHE_DIR): Promise<Matrix<Float32Array>> {
+  const dir = join(cacheDir, set.name);
+  const file = join(dir, `${await cacheKey(audioPath)}.npy`);
+  try {
+    const { shape, data } = decodeNpy(new Uint8Array(await readFile(file)));
+    return { rows: shape[0], cols: shape[1], data };
+  } catch {
+    // Not cached yet (or unreadable): extract below.
+  }
+  const { features } = await extractFeaturesFromFile(audioPath, set);
+  const m = features.frames;
+  await mkdir(dir, { recursive: true });
+  // Write then rename, so an interrupted run never leaves a half-written entry.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, encodeNpy(m.data, m.rows, m.cols));
+  await rename(tmp, file);
+  return m;
+}
