@@ -2,7 +2,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { featureSets } from '../features/index.ts';
 import { FEATURE_FORMATS } from '../io/features-writer.ts';
+import { analyzeCommand, ANALYZE_FORMATS } from './analyze.ts';
 import { featuresCommand, type Console } from './features.ts';
+import { trainCommand } from './train.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -32,6 +34,35 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
     .addHelpText('after', `\nFeature sets:\n${setList}\n\nOutput: .npy is float32 [frames, dims]; CSV has a time column then one column per dimension;\nJSON is {"set", "sampleRate", "hopSeconds", "columns", "frames": [[...], ...]}; frame i is at i * hopSeconds.\n\nExit codes: 0 all files processed, 1 some inputs failed (the rest were processed), 2 usage error.`)
     .action(async (inputs: string[], opts: { set: string; format: string; out?: string; progress: boolean; verbose?: boolean }) => {
       exitCode = await featuresCommand(inputs, opts, io);
+    });
+
+  program
+    .command('analyze')
+    .description('how the music feels: valence/arousal every 0.5 s and per song, quadrant, mood, tempo and colour')
+    .argument('<inputs...>', 'audio files and/or folders (searched recursively); your shell expands globs')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model, models/default)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...ANALYZE_FORMATS]).default('table'))
+    .option('-o, --out <path>', 'output file (default: stdout)')
+    .option('-p, --plot <png>', 'draw the circumplex trajectory and timelines as PNG (a folder when there are several inputs)')
+    .option('--resume', 'skip files already in --out (jsonl, json or csv) and append the rest')
+    .option('-j, --jobs <n>', 'worker threads for several files (default: number of cores)')
+    .option('--no-progress', 'no progress bar')
+    .option('-v, --verbose', 'stack traces on errors')
+    .addHelpText('after', `\nOutput: table (for people), jsonl (one JSON object per file), json (an array of them), csv (one row per 0.5 s).\nEach JSON object: {"file", "duration", "hopSeconds": 0.5, "timeline": [{"time", "valence", "arousal"}],\n"summary": {"valence", "arousal", "quadrant", "quadrantProbabilities", "tempo", "color"}}; a failed file is {"file", "error"}.\n\nExit codes: 0 all files analysed, 1 some inputs failed (the rest were written), 2 usage error.`)
+    .action(async (inputs: string[], opts: Parameters<typeof analyzeCommand>[1]) => {
+      exitCode = await analyzeCommand(inputs, opts, io);
+    });
+
+  program
+    .command('train')
+    .description('cross-validate and train a window model from a JSON recipe (e.g. models/default/train.json)')
+    .requiredOption('-c, --config <file>', 'training recipe (JSON)')
+    .option('-o, --out <dir>', 'model folder to write (default: the recipe\'s "out")')
+    .option('--cv-only', 'only cross-validate, write no model')
+    .option('--no-cv', 'skip cross-validation (no metrics or calibration in the card)')
+    .option('--report <file>', 'also write the cross-validation report (.md, .csv or .json)')
+    .action(async (opts: Parameters<typeof trainCommand>[0]) => {
+      exitCode = await trainCommand(opts, io);
     });
 
   try {

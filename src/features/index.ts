@@ -2,6 +2,7 @@
 import { logmel, malikLogmel } from './melbands.ts';
 import { pyaa68 } from './pyaa68.ts';
 import { emobase260 } from './emobase260.ts';
+import { sentioFrames } from './sentio-frames.ts';
 import type { FeatureSet } from './types.ts';
 
 export { computeFeatures, type FeatureSet, type FeatureMatrix, type FeatureExtractor } from './types.ts';
@@ -11,6 +12,7 @@ export const featureSets: Readonly<Record<string, FeatureSet>> = Object.freeze({
   [malikLogmel.name]: malikLogmel,
   [pyaa68.name]: pyaa68,
   [emobase260.name]: emobase260,
+  [sentioFrames.name]: sentioFrames,
 });
 
 /** The feature set called `name`; throws with the list of known names otherwise. */

@@ -3,6 +3,7 @@ import { crnn, crnnNb } from './crnn.ts';
 import { gruForked, gruParallel } from './gru.ts';
 import { sentioCnn } from './sentio-cnn.ts';
 import { sentioCrnn } from './sentio-crnn.ts';
+import { sentioMlp } from './sentio-mlp.ts';
 import type { Architecture, Options } from './types.ts';
 
 export const architectures: Readonly<Record<string, Architecture>> = Object.freeze({
@@ -10,6 +11,7 @@ export const architectures: Readonly<Record<string, Architecture>> = Object.free
   'crnn-nb': crnnNb as unknown as Architecture,
   'sentio-crnn': sentioCrnn as unknown as Architecture,
   'sentio-cnn': sentioCnn as unknown as Architecture,
+  'sentio-mlp': sentioMlp as unknown as Architecture,
   'gru-parallel': gruParallel as unknown as Architecture,
   'gru-forked': gruForked as unknown as Architecture,
 });

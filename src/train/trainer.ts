@@ -177,6 +177,14 @@ export async function train(
   }
   let bestWeights: tf.Tensor[] | null = null;
   const optimizer = tf.train.adam(state.learningRate);
+  if (dir && o.resume && state.epoch > 0) {
+    try {
+      const saved = JSON.parse(await readFile(join(dir, 'last', 'optimizer.json'), 'utf8')) as { name: string; shape: number[]; values: number[] }[];
+      await optimizer.setWeights(saved.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) })));
+    } catch {
+      // A checkpoint without optimizer state: continue with fresh moments.
+    }
+  }
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let stopped = 'completed' as TrainResult['stopped'];
 
@@ -184,11 +192,19 @@ export async function train(
     if (!dir) return;
     await mkdir(dir, { recursive: true });
     await saveLayersModel(model, join(dir, which));
-    if (which === 'last') await writeFile(join(dir, 'state.json'), JSON.stringify(state, null, 1));
+    if (which === 'last') {
+      // Adam's moment estimates too, so a resumed run continues exactly where it stopped.
+      const named = await optimizer.getWeights();
+      const saved = named.map((w) => ({ name: w.name, shape: w.tensor.shape, values: Array.from(w.tensor.dataSync()) }));
+      await writeFile(join(dir, 'last', 'optimizer.json'), JSON.stringify(saved));
+      await writeFile(join(dir, 'state.json'), JSON.stringify(state, null, 1));
+    }
   };
 
-  await withSeededMathRandom(o.seed * 7919 + state.epoch, async () => {
+  await withSeededMathRandom(o.seed * 7919, async () => {
     for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
+      // Re-seeded every epoch, so a run resumed at epoch k draws what an uninterrupted one would.
+      Math.random = seededRandom((o.seed * 7919 + epoch * 104729) ^ 0x5eed);
       const started = performance.now();
       const data = trainData(epoch);
       const order = shuffle(
@@ -255,8 +271,17 @@ export async function train(
       }
     }
   });
-  if (stopped === 'interrupted') await saveState('last');
-  else if (bestWeights) model.setWeights(bestWeights);
+  // On interrupt, `last/` already holds the end of the last complete epoch (saved every
+  // epoch); the partial epoch is dropped so a resumed run replays it exactly.
+  if (stopped === 'interrupted') {
+    /* nothing more to save */
+  } else if (bestWeights) model.setWeights(bestWeights);
+  else if (dir && state.bestEpoch >= 0) {
+    // Resumed run whose best epoch came before the interrupt: the best weights are on disk.
+    const best = await loadLayersModel(join(dir, 'best'));
+    model.setWeights(best.getWeights());
+    best.dispose();
+  }
   (bestWeights as tf.Tensor[] | null)?.forEach((t) => t.dispose());
   optimizer.dispose();
   return { history: state.history, bestEpoch: state.bestEpoch, bestValLoss: state.bestValLoss, stopped };

@@ -1,0 +1,46 @@
+/**
+ * Node entry of the main job: `loadModel(dir)` reads a model folder from disk, and
+ * `analyze(input)` accepts a path, a Buffer/Uint8Array of encoded audio, or raw samples.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkAudioPath, streamAudioFile } from '../audio/file.ts';
+import { useBackend, type BackendName } from '../models/backend.ts';
+import { loadLayersModel } from '../models/io.ts';
+import { analyzeAudio, analyzeChunks, type AnalyzeOptions } from './analyze.ts';
+import { parseModelCard, type EmotionModel } from './emotion-model.ts';
+import type { AnalysisResult } from './types.ts';
+
+/** The model shipped with the package. */
+export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/default');
+
+/** Reads `<dir>/sentio.json` and its ensemble members. */
+export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: BackendName = 'wasm'): Promise<EmotionModel> {
+  await useBackend(backend);
+  const cardPath = join(dir, 'sentio.json');
+  let text: string;
+  try {
+    text = await readFile(cardPath, 'utf8');
+  } catch {
+    throw new Error(`${dir}: not a Sentio model folder (no readable sentio.json)`);
+  }
+  const card = parseModelCard(JSON.parse(text), cardPath);
+  const members = [];
+  for (const m of card.members) members.push(await loadLayersModel(join(dir, m)));
+  return { card, members };
+}
+
+let defaultModel: Promise<EmotionModel> | undefined;
+
+export interface NodeAnalyzeOptions extends Partial<AnalyzeOptions> {}
+
+/** Analyses a file path, encoded bytes, or raw samples with `options.model` (default: the bundled model). */
+export async function analyze(input: string | Uint8Array | ArrayBuffer | Float32Array, options: NodeAnalyzeOptions = {}): Promise<AnalysisResult> {
+  const model = options.model ?? (await (defaultModel ??= loadModel()));
+  if (typeof input === 'string') {
+    await checkAudioPath(input);
+    return analyzeChunks(input, (onInfo) => streamAudioFile(input, { sampleRate: null }, onInfo), model);
+  }
+  return analyzeAudio(input, { ...options, model });
+}

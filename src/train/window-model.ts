@@ -1,0 +1,294 @@
+/**
+ * Training and cross-validating window models on songs with static labels (4Q and any
+ * dataset/manifest with song-level valence/arousal): every epoch draws random context
+ * windows from each training clip, summarises them with `window-stats`, and fits an
+ * ensemble of `sentio-mlp` networks; songs are scored by averaging window predictions.
+ * This is the recipe of the default model (`models/default/train.json`).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { cachedFeatures } from '../data/feature-cache.ts';
+import { loadDataset, type DatasetName } from '../data/index.ts';
+import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
+import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
+import { HOP_SECONDS, type ModelCard } from '../analyze/emotion-model.ts';
+import { aggregateRuns } from '../eval/aggregate.ts';
+import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
+import { getFeatureSet } from '../features/index.ts';
+import { indexWindowStats, windowStats, type WindowStatsIndex } from '../features/window-stats.ts';
+import { useBackend, type BackendName } from '../models/backend.ts';
+import { saveLayersModel } from '../models/io.ts';
+import { getArchitecture, resolveOptions } from '../models/registry.ts';
+import { predictExamples, train, type Examples } from './trainer.ts';
+
+export interface WindowModelConfig {
+  name: string;
+  dataset: { name: DatasetName; path: string };
+  featureSet: string;
+  windowSeconds: number;
+  windowsPerClip: number;
+  architecture: string;
+  options: Record<string, number | string | boolean>;
+  members: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  folds: number;
+  /**
+   * `quadrant-anchored`: 0.5·(quadrant sign) + 0.5·(continuous value / 0.6, clipped) — the
+   * 4Q word-norm targets are compressed (most within ±0.6), so anchoring them on the
+   * quadrant makes the model use the range and agree with the primary label;
+   * `continuous`: the dataset's values as they are.
+   */
+  targets: 'quadrant-anchored' | 'continuous';
+  backend?: BackendName;
+}
+
+export interface PreparedData {
+  songs: Song[];
+  index: WindowStatsIndex[];
+  frameHop: number;
+  dims: number;
+  windowFrames: number;
+  targets: Float32Array;
+}
+
+const SIGNS: Record<Quadrant, [number, number]> = { Q1: [1, 1], Q2: [-1, 1], Q3: [-1, -1], Q4: [1, -1] };
+
+export function songTargets(song: Song, mode: WindowModelConfig['targets']): [number, number] {
+  const v = song.static?.valence;
+  const a = song.static?.arousal;
+  if (v === undefined || a === undefined) throw new Error(`song ${song.id}: no static valence/arousal label`);
+  if (mode === 'continuous') return [v, a];
+  const q = SIGNS[song.quadrant ?? quadrantOf(v, a)];
+  const c = (x: number) => Math.max(-1, Math.min(1, x / 0.6));
+  return [0.5 * q[0] + 0.5 * c(v), 0.5 * q[1] + 0.5 * c(a)];
+}
+
+/** Loads the dataset and (cached) frame features of every song. */
+export async function prepareData(config: WindowModelConfig, onSong?: (done: number, total: number) => void): Promise<PreparedData> {
+  const songs = (await loadDataset(config.dataset.name, config.dataset.path)).filter((s) => s.audioPath && s.static);
+  if (songs.length === 0) throw new Error(`${config.dataset.path}: no songs with audio and static labels`);
+  const set = getFeatureSet(config.featureSet);
+  const index: WindowStatsIndex[] = [];
+  for (const [k, s] of songs.entries()) {
+    index.push(indexWindowStats(await cachedFeatures(s.audioPath!, set)));
+    onSong?.(k + 1, songs.length);
+  }
+  const targets = new Float32Array(songs.length * 2);
+  songs.forEach((s, i) => targets.set(songTargets(s, config.targets), 2 * i));
+  return { songs, index, frameHop: set.hopSeconds, dims: index[0].cols * 3, windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
+}
+
+/** Random training windows for `epoch` (seeded by epoch), raw (not standardised). */
+function sampleWindows(data: PreparedData, clips: number[], perClip: number, seed: number): Examples {
+  const rand = seededRandom(seed);
+  const n = clips.length * perClip;
+  const x = new Float32Array(n * data.dims);
+  const y = new Float32Array(n * 2);
+  let k = 0;
+  for (const i of clips) {
+    for (let c = 0; c < perClip; c++) {
+      const start = Math.floor(rand() * Math.max(1, data.index[i].rows - data.windowFrames));
+      windowStats(data.index[i], start, start + data.windowFrames, x, k * data.dims);
+      y[2 * k] = data.targets[2 * i];
+      y[2 * k + 1] = data.targets[2 * i + 1];
+      k++;
+    }
+  }
+  return { x, y, count: n, inputShape: [1, data.dims], targetShape: [2] };
+}
+
+function fitNormalization(ex: Examples, dims: number): { mean: number[]; std: number[] } {
+  const mean = new Float64Array(dims);
+  const sq = new Float64Array(dims);
+  for (let k = 0; k < ex.count; k++) for (let j = 0; j < dims; j++) {
+    const v = ex.x[k * dims + j];
+    mean[j] += v;
+    sq[j] += v * v;
+  }
+  const m = Array.from(mean, (v) => v / ex.count);
+  return { mean: m, std: Array.from(sq, (v, j) => Math.sqrt(Math.max(1e-8, v / ex.count - m[j] ** 2))) };
+}
+
+function normalize(ex: Examples, norm: { mean: number[]; std: number[] }): Examples {
+  const d = norm.mean.length;
+  for (let k = 0; k < ex.count; k++) for (let j = 0; j < d; j++) ex.x[k * d + j] = (ex.x[k * d + j] - norm.mean[j]) / norm.std[j];
+  return ex;
+}
+
+/** Windows every windowFrames/4 across each clip (evaluation), standardised. */
+function evaluationWindows(data: PreparedData, clips: number[], norm: { mean: number[]; std: number[] }): { owners: number[]; ex: Examples } {
+  const owners: number[] = [];
+  const starts: number[] = [];
+  const step = Math.max(1, Math.round(data.windowFrames / 4));
+  for (const i of clips) for (let s = 0; s === 0 || s + data.windowFrames <= data.index[i].rows; s += step) {
+    owners.push(i);
+    starts.push(s);
+  }
+  const x = new Float32Array(owners.length * data.dims);
+  owners.forEach((i, k) => windowStats(data.index[i], starts[k], starts[k] + data.windowFrames, x, k * data.dims));
+  return { owners, ex: normalize({ x, y: new Float32Array(owners.length * 2), count: owners.length, inputShape: [1, data.dims], targetShape: [2] }, norm) };
+}
+
+export interface TrainedEnsemble {
+  members: import('../models/backend.ts').tf.LayersModel[];
+  normalization: { mean: number[]; std: number[] };
+}
+
+/** Trains `config.members` networks on `clips`; `onMember` reports progress. */
+export async function trainEnsemble(config: WindowModelConfig, data: PreparedData, clips: number[], onEpoch?: (member: number, epoch: number, loss: number) => void): Promise<TrainedEnsemble> {
+  await useBackend(config.backend ?? 'wasm');
+  const arch = getArchitecture(config.architecture);
+  const options = resolveOptions(arch, config.options);
+  const normalization = fitNormalization(sampleWindows(data, clips, config.windowsPerClip, config.seed), data.dims);
+  const members = [];
+  for (let m = 0; m < config.members; m++) {
+    const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
+    await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      patience: 0,
+      reduceLrPatience: 0,
+      seed: config.seed * 100 + m,
+      onEpoch: (log) => onEpoch?.(m, log.epoch, log.trainLoss),
+    });
+    members.push(model);
+  }
+  return { members, normalization };
+}
+
+/** Song-level (valence, arousal): mean over the song's evaluation windows and the ensemble. */
+export function predictSongs(ensemble: TrainedEnsemble, data: PreparedData, clips: number[]): Map<number, [number, number]> {
+  const { owners, ex } = evaluationWindows(data, clips, ensemble.normalization);
+  const sums = new Map<number, [number, number, number]>();
+  for (const member of ensemble.members) {
+    const p = predictExamples(member, ex);
+    owners.forEach((i, k) => {
+      const s = sums.get(i) ?? [0, 0, 0];
+      s[0] += Math.max(-1, Math.min(1, p[2 * k]));
+      s[1] += Math.max(-1, Math.min(1, p[2 * k + 1]));
+      s[2]++;
+      sums.set(i, s);
+    });
+  }
+  return new Map([...sums].map(([i, s]) => [i, [s[0] / s[2], s[1] / s[2]]]));
+}
+
+export interface FoldResult {
+  fold: number;
+  quadrants: QuadrantReport;
+  regression: RegressionReport;
+}
+
+export interface CrossValidation {
+  folds: FoldResult[];
+  overall: { quadrants: QuadrantReport; regression: RegressionReport };
+  meanStd: Record<string, { mean: number; std: number; n: number }>;
+  /** Out-of-fold song-level predictions, by song index. */
+  predictions: [number, number][];
+}
+
+/** Artist-grouped, quadrant-stratified k-fold cross-validation of the recipe. */
+export async function crossValidate(config: WindowModelConfig, data: PreparedData, onFold?: (fold: number, result: FoldResult) => void): Promise<CrossValidation> {
+  const quadrants = data.songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
+  const folds: Fold[] = groupKFold(data.songs.map((s) => s.artist ?? s.id), config.folds, config.seed, quadrants);
+  const predictions: [number, number][] = new Array(data.songs.length);
+  const results: FoldResult[] = [];
+  for (const [k, fold] of folds.entries()) {
+    const ensemble = await trainEnsemble(config, data, fold.train);
+    const pred = predictSongs(ensemble, data, fold.test);
+    ensemble.members.forEach((m) => m.dispose());
+    for (const [i, p] of pred) predictions[i] = p;
+    const result = scoreSongs(data, fold.test, predictions, quadrants, k + 1);
+    results.push(result);
+    onFold?.(k + 1, result);
+  }
+  const all = data.songs.map((_, i) => i);
+  const overall = scoreSongs(data, all, predictions, quadrants, 0);
+  const meanStd = aggregateRuns(results.map((r) => flatMetrics(r)));
+  return { folds: results, overall: { quadrants: overall.quadrants, regression: overall.regression }, meanStd, predictions };
+}
+
+function scoreSongs(data: PreparedData, clips: number[], predictions: [number, number][], quadrants: Quadrant[], fold: number): FoldResult {
+  const pv = clips.map((i) => predictions[i][0]);
+  const pa = clips.map((i) => predictions[i][1]);
+  return {
+    fold,
+    quadrants: quadrantReport(clips.map((i) => quadrantOf(predictions[i][0], predictions[i][1])), clips.map((i) => quadrants[i])),
+    regression: regressionReport({ valence: pv, arousal: pa }, { valence: clips.map((i) => data.songs[i].static!.valence), arousal: clips.map((i) => data.songs[i].static!.arousal) }),
+  };
+}
+
+export function flatMetrics(r: FoldResult): Record<string, number> {
+  return {
+    macroF1: r.quadrants.macroF1,
+    accuracy: r.quadrants.accuracy,
+    arousalHalf: r.quadrants.arousalHalfAccuracy,
+    valenceHalf: r.quadrants.valenceHalfAccuracy,
+    valenceRmse: r.regression.valence.rmse,
+    arousalRmse: r.regression.arousal.rmse,
+    valenceR: r.regression.valence.pearson,
+    arousalR: r.regression.arousal.pearson,
+  };
+}
+
+/** Logistic slope k maximising Σ log σ(k·x·sign) over out-of-fold predictions (grid search). */
+export function fitSlope(x: number[], positive: boolean[]): number {
+  let best = 1;
+  let bestLl = -Infinity;
+  for (let k = 0.25; k <= 40; k *= 1.05) {
+    let ll = 0;
+    x.forEach((v, i) => {
+      const z = positive[i] ? k * v : -k * v;
+      ll += -Math.log1p(Math.exp(-z));
+    });
+    if (ll > bestLl) {
+      bestLl = ll;
+      best = k;
+    }
+  }
+  return Number(best.toFixed(3));
+}
+
+/** Trains the final ensemble on every song and writes the model folder with its card. */
+export async function trainAndSave(config: WindowModelConfig, data: PreparedData, outDir: string, cv: CrossValidation | null, extra: { command: string; library: string }): Promise<ModelCard> {
+  const ensemble = await trainEnsemble(config, data, data.songs.map((_, i) => i));
+  await mkdir(outDir, { recursive: true });
+  const memberNames: string[] = [];
+  for (const [m, model] of ensemble.members.entries()) {
+    const name = `member-${m}`;
+    await saveLayersModel(model, join(outDir, name));
+    memberNames.push(name);
+  }
+  const quadrants = data.songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
+  const calibration = cv
+    ? {
+        valenceSlope: fitSlope(cv.predictions.map((p) => p[0]), quadrants.map((q) => q === 'Q1' || q === 'Q4')),
+        arousalSlope: fitSlope(cv.predictions.map((p) => p[1]), quadrants.map((q) => q === 'Q1' || q === 'Q2')),
+      }
+    : { valenceSlope: 4, arousalSlope: 4 };
+  const set = getFeatureSet(config.featureSet);
+  const card: ModelCard = {
+    format: 'sentio-model',
+    formatVersion: 1,
+    library: extra.library,
+    name: config.name,
+    architecture: config.architecture,
+    options: resolveOptions(getArchitecture(config.architecture), config.options),
+    featureSet: { name: set.name, hopSeconds: set.hopSeconds, columns: set.columns.length },
+    windowSeconds: config.windowSeconds,
+    input: { frames: 1, dims: data.dims, summary: 'window-stats' },
+    normalization: { mean: ensemble.normalization.mean.map((v) => Number(v.toPrecision(7))), std: ensemble.normalization.std.map((v) => Number(v.toPrecision(7))) },
+    members: memberNames,
+    labels: { scale: '[-1, 1]', order: ['valence', 'arousal'], targets: config.targets },
+    calibration,
+    training: { ...config, songs: data.songs.length, hopSeconds: HOP_SECONDS, command: extra.command },
+    metrics: cv ? { crossValidation: `${config.folds}-fold, grouped by artist, stratified by quadrant`, meanStd: cv.meanStd, overall: { macroF1: cv.overall.quadrants.macroF1, accuracy: cv.overall.quadrants.accuracy, arousalHalf: cv.overall.quadrants.arousalHalfAccuracy, valenceHalf: cv.overall.quadrants.valenceHalfAccuracy, confusion: cv.overall.quadrants.confusion } } : {},
+  };
+  await writeFile(join(outDir, 'sentio.json'), JSON.stringify(card, null, 1) + '\n');
+  ensemble.members.forEach((m) => m.dispose());
+  return card;
+}
