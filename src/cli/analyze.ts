@@ -33,12 +33,12 @@ export interface AnalyzeCommandOptions {
 
 /** Runs `paths` on `jobs` worker threads, calling `onRecord` as each finishes (in completion order). */
 async function analyzeOnWorkers(paths: string[], modelDir: string, jobs: number, onRecord: (r: AnalysisRecord) => Promise<void>): Promise<void> {
-  const workerUrl = new URL('../analyze/worker.ts', import.meta.url);
+  const workerUrl = new URL('../analyze/worker-bootstrap.mjs', import.meta.url);
   let next = 0;
   let pending = Promise.resolve();
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { workerData: { modelDir }, execArgv: ['--import', 'tsx'] });
+      const worker = new Worker(workerUrl, { workerData: { modelDir } });
       const send = () => {
         if (next >= paths.length) {
           void worker.terminate().then(() => resolve());

@@ -62,7 +62,8 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   const windowed = new Float64Array(nFft);
   const power = new Float64Array(bins);
   const magnitude = new Float64Array(usedBins);
-  const previous = new Float64Array(usedBins);
+  const pooledBins = Math.ceil(usedBins / scale);
+  const previous = new Float64Array(pooledBins);
   const bands = new Float64Array(MEL_BANDS);
   const logBands = new Float64Array(MEL_BANDS);
   const pitch = new Float64Array(CHROMA);
@@ -127,9 +128,12 @@ function createExtractor(sampleRate: number): FeatureExtractor {
     }
     const arithmetic = magSum / usedBins;
     const flatness = arithmetic > 1e-10 ? Math.exp(logSum / usedBins) / arithmetic : 0;
+    // Flux on magnitudes pooled to the 22.05 kHz / 2048 bin grid, so both rates agree.
     let flux = 0;
-    for (let k = 0; k < usedBins; k++) {
-      const m = magSum > 0 ? magnitude[k] / magSum : 0;
+    for (let k = 0; k < pooledBins; k++) {
+      let m = 0;
+      for (let j = k * scale; j < Math.min(usedBins, (k + 1) * scale); j++) m += magnitude[j];
+      m = magSum > 0 ? m / magSum : 0;
       if (hasPrevious) flux += (m - previous[k]) ** 2;
       previous[k] = m;
     }
@@ -140,8 +144,7 @@ function createExtractor(sampleRate: number): FeatureExtractor {
     out[s] = centroid / 1000;
     out[s + 1] = rolloff / 1000;
     out[s + 2] = flatness;
-    // The normalised spectrum spreads over `scale`× more bins at 44.1 kHz: rescale to match.
-    out[s + 3] = Math.sqrt(flux * scale);
+    out[s + 3] = Math.sqrt(flux);
     out[s + 4] = 20 * Math.log10(Math.max(1e-5, rms));
     applyBank(chroma, power, pitch);
     let peak = 0;
