@@ -1,0 +1,80 @@
+/**
+ * Main-job benchmark (npm run bench): `analyze` end to end — decode + sentio-frames + the
+ * default model + tempo — on a 3-minute 44.1 kHz MP3 on one core, and `sentio analyze` over
+ * the 720 clips of ../shared/datasets/4q on both cores (worker threads), against the time
+ * the audio lasts, with peak memory. Decode alone is timed in the same run as the peer
+ * that bounds the pipeline.
+ *
+ *   npm run bench:analyze            # both
+ *   npm run bench:analyze -- --quick # 3-minute file only
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { analyzeAudio } from '../src/analyze/analyze.ts';
+import { loadModel } from '../src/analyze/node.ts';
+import { decodeAudio } from '../src/audio/decode.ts';
+import { main as cli } from '../src/cli/main.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const shared = path.resolve(root, '../shared');
+const quick = process.argv.includes('--quick');
+const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function concatFiles(files: string[]): Uint8Array {
+  const parts = files.map((f) => readFileSync(f));
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    value = await fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, value };
+}
+
+async function main(): Promise<void> {
+  console.log(`Sentio analyze benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
+  const model = await loadModel();
+  const mp3 = concatFiles(['3', '4', '7', '8'].map((id) => path.join(root, `test/fixtures/emomusic/${id}.mp3`)));
+  await analyzeAudio(mp3, { model }); // warm up WASM and JIT
+  const decode = await best(() => decodeAudio(mp3, { sampleRate: null }));
+  const seconds = decode.value.duration;
+  const full = await best(() => analyzeAudio(mp3, { model }));
+  const line = (label: string, ms: number, audio: number) =>
+    console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(7)} ms  ${(audio / (ms / 1000)).toFixed(0).padStart(5)}× real time`);
+  console.log(`3-minute MP3 (${seconds.toFixed(1)} s, 44.1 kHz mono), one core, best of 5:`);
+  line('  decode only (mpg123 WASM)', decode.ms, seconds);
+  line('  analyze: decode + features + model + tempo', full.ms, seconds);
+  console.log(`  model share of the pipeline: ${(((full.ms - decode.ms) / full.ms) * 100).toFixed(0)} % (features, 3-member ensemble, tempo)`);
+  console.log(`  peak RSS so far: ${peakRssMb().toFixed(0)} MB\n`);
+
+  const q4 = path.join(shared, 'datasets/4q/audio');
+  if (quick || !existsSync(q4)) return;
+  const out = path.join(tmpdir(), `sentio-bench-${process.pid}.jsonl`);
+  const sink = new PassThrough();
+  sink.resume();
+  const t = performance.now();
+  const code = await cli(['node', 'sentio', 'analyze', q4, '--format', 'jsonl', '--out', out, '--jobs', '2', '--no-progress'], { stdout: sink, stderr: sink, isTTY: false });
+  const ms = performance.now() - t;
+  const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { duration?: number; error?: string });
+  rmSync(out, { force: true });
+  const audio = lines.reduce((a, l) => a + (l.duration ?? 0), 0);
+  console.log(`720 4Q clips, sentio analyze --jobs 2 (exit ${code}, ${lines.filter((l) => l.error).length} failures):`);
+  line(`  ${lines.length} files, ${(audio / 60).toFixed(1)} min of audio`, ms, audio);
+  console.log(`  ${(ms / lines.length).toFixed(0)} ms per clip; peak RSS (main thread + workers): ${peakRssMb().toFixed(0)} MB`);
+}
+
+await main();
