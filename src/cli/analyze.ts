@@ -110,7 +110,7 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
     } else if (o.plot) {
       const target = plotMany ? path.join(o.plot, `${relative.get(r.file) ?? path.basename(r.file)}.png`) : o.plot;
       await mkdir(path.dirname(path.resolve(target)), { recursive: true });
-      await writeFile(target, renderEmotionPlot(r as AnalysisResult));
+      await writeFile(target, await renderEmotionPlot(r as AnalysisResult));
     }
     if (writer) await writer.write(r);
     else tableRows.push(r);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { Readable } from 'node:stream';
+import * as PImage from 'pureimage';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { renderEmotionPlot, plotLayout, circumplexPoint, timelinePoint, timeColor, TIMELINE_COLORS, PLOT_WIDTH, PLOT_HEIGHT } from '../../src/analyze/plot.ts';
 import { emotionToHex, emotionToRgb, hexToRgb, type Rgb } from '../../src/light/color.ts';
@@ -30,17 +31,13 @@ interface Pixels {
 }
 
 async function decode(png: Buffer): Promise<Pixels> {
-  const img = await loadImage(png);
-  const canvas = createCanvas(img.width, img.height);
-  const ctx = canvas.getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const data = ctx.getImageData(0, 0, img.width, img.height).data;
+  const img = await PImage.decodePNGFromStream(Readable.from([png]));
   return {
     width: img.width,
     height: img.height,
     at(x, y) {
       const o = 4 * (Math.floor(y) * img.width + Math.floor(x));
-      return { r: data[o], g: data[o + 1], b: data[o + 2] };
+      return { r: img.data[o], g: img.data[o + 1], b: img.data[o + 2] };
     },
   };
 }
@@ -58,15 +55,15 @@ function pngSize(png: Buffer): { width: number; height: number } {
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
-test('renders a PNG of the documented size, and twice as large at scale 2', () => {
-  const png = renderEmotionPlot(q1Result());
+test('renders a PNG of the documented size, and twice as large at scale 2', async () => {
+  const png = await renderEmotionPlot(q1Result());
   assert.deepEqual(pngSize(png), { width: PLOT_WIDTH, height: PLOT_HEIGHT });
-  assert.deepEqual(pngSize(renderEmotionPlot(q1Result(), { scale: 2 })), { width: 2 * PLOT_WIDTH, height: 2 * PLOT_HEIGHT });
+  assert.deepEqual(pngSize(await renderEmotionPlot(q1Result(), { scale: 2 })), { width: 2 * PLOT_WIDTH, height: 2 * PLOT_HEIGHT });
 });
 
 test('the trajectory is drawn in Q1 in its time colours, and Q3 shows only the mood field', async () => {
   const r = q1Result();
-  const px = await decode(renderEmotionPlot(r));
+  const px = await decode(await renderEmotionPlot(r));
   // Dots away from the start/end markers and the song point (at 0.5, 0.5).
   for (const i of [4, 8, 30, 34]) {
     const p = r.timeline[i];
@@ -89,7 +86,7 @@ test('the trajectory is drawn in Q1 in its time colours, and Q3 shows only the m
 
 test('the timelines and the light ribbon sit where the data says', async () => {
   const r = q1Result();
-  const px = await decode(renderEmotionPlot(r));
+  const px = await decode(await renderEmotionPlot(r));
   const valence = hexToRgb(TIMELINE_COLORS.valence)!;
   const arousal = hexToRgb(TIMELINE_COLORS.arousal)!;
   for (const i of [3, 6, 33, 36]) {
@@ -108,16 +105,16 @@ test('the timelines and the light ribbon sit where the data says', async () => {
 });
 
 test('text is rendered (title area is not blank) and odd inputs do not throw', async () => {
-  const px = await decode(renderEmotionPlot(q1Result()));
+  const px = await decode(await renderEmotionPlot(q1Result()));
   let dark = 0;
   for (let y = 20; y < 60; y++) for (let x = 40; x < 400; x++) if (dist(px.at(x, y), { r: 0x1f, g: 0x24, b: 0x30 }) < 60) dark++;
   assert.ok(dark > 500, `only ${dark} dark pixels in the title`);
 
   const empty = { ...q1Result(), timeline: [] };
-  assert.ok(pngSize(renderEmotionPlot(empty)).width === PLOT_WIDTH);
+  assert.ok(pngSize(await renderEmotionPlot(empty)).width === PLOT_WIDTH);
   const odd = q1Result();
   odd.timeline[3] = { time: 1.5, valence: Number.NaN, arousal: 2 };
   odd.summary = { ...odd.summary, color: 'not a colour', tempo: Number.NaN };
   odd.file = 'x'.repeat(300);
-  assert.ok(pngSize(renderEmotionPlot(odd, { fontFamily: 'no such font, sans-serif' })).height === PLOT_HEIGHT);
+  assert.ok(pngSize(await renderEmotionPlot(odd, { fontFamily: 'no such font, sans-serif' })).height === PLOT_HEIGHT);
 });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { loadImage } from '@napi-rs/canvas';
 import { analyze, loadModel } from '../../src/analyze/node.ts';
 import { loadAudioFile } from '../../src/audio/file.ts';
 import { load4Q } from '../../src/data/fourq.ts';
@@ -117,8 +116,13 @@ test('analyze --plot writes a PNG; the default table names the file, its mood an
   const png = join(dir, 'plot.png');
   const r = await runCli('analyze', CLIP, '--plot', png);
   assert.equal(r.code, 0, r.stderr);
-  const image = await loadImage(await readFile(png));
-  assert.ok(image.width >= 800 && image.height >= 1000);
+  // Width and height from the IHDR chunk (bytes 16–23, big-endian), after the 8-byte PNG signature.
+  const bytes = await readFile(png);
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.equal(bytes.toString('latin1', 12, 16), 'IHDR');
+  const width = bytes.readUInt32BE(16);
+  const height = bytes.readUInt32BE(20);
+  assert.ok(width >= 800 && height >= 1000, `${width} × ${height}`);
   assert.match(r.stdout, /3\.mp3/);
   assert.match(r.stdout, /Q[1-4]/);
   assert.match(r.stdout, /[▁▂▃▄▅▆▇█]{8,}/);
