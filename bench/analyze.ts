@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { concatFiles, peakRssMb } from './util.ts';
 import { analyzeAudio } from '../src/analyze/analyze.ts';
 import { loadModel } from '../src/analyze/node.ts';
 import { decodeAudio } from '../src/audio/decode.ts';
@@ -21,18 +22,7 @@ import { main as cli } from '../src/cli/main.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = path.resolve(root, '../shared');
 const quick = process.argv.includes('--quick');
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-function concatFiles(files: string[]): Uint8Array {
-  const parts = files.map((f) => readFileSync(f));
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
   let ms = Infinity;
@@ -58,7 +48,7 @@ async function main(): Promise<void> {
   console.log(`3-minute MP3 (${seconds.toFixed(1)} s, 44.1 kHz mono), one core, best of 5:`);
   line('  decode only (mpg123 WASM)', decode.ms, seconds);
   line('  analyze: decode + features + model + tempo', full.ms, seconds);
-  console.log(`  model share of the pipeline: ${(((full.ms - decode.ms) / full.ms) * 100).toFixed(0)} % (features, 3-member ensemble, tempo)`);
+  console.log(`  share after decoding (features, 3-member ensemble, tempo): ${(((full.ms - decode.ms) / full.ms) * 100).toFixed(0)} %`);
   console.log(`  peak RSS so far: ${peakRssMb().toFixed(0)} MB\n`);
 
   const q4 = path.join(shared, 'datasets/4q/audio');

@@ -10,6 +10,7 @@
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { concatFiles, peakRssMb } from './util.ts';
 import esPkg from 'essentia.js';
 import MeydaModule from 'meyda';
 import { decodeAudio } from '../src/audio/decode.ts';
@@ -24,7 +25,6 @@ const SR = 22050;
 const N_FFT = 2048;
 const HOP = 512;
 
-const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 const now = () => performance.now();
 
 function time<T>(fn: () => T, repeats = 3): { ms: number; value: T } {
@@ -49,17 +49,6 @@ async function timeAsync<T>(fn: () => Promise<T>, repeats = 3): Promise<{ ms: nu
   return { ms: best, value };
 }
 
-/** Concatenates MP3 files byte-wise (frames are self-contained; ID3 tags in between are skipped by the decoder). */
-function concatFiles(files: string[]): Uint8Array {
-  const parts = files.map((f) => readFileSync(f));
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Mel bands of every centred frame with essentia.js (Windowing → Spectrum → MelBands). */
 function essentiaMel(y: Float32Array): number {

@@ -9,6 +9,7 @@
  */
 import type { Quadrant } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
+import { standardizeInPlace } from '../features/summary.ts';
 import { indexWindowStats, windowStats } from '../features/window-stats.ts';
 import { tf } from '../models/backend.ts';
 
@@ -67,13 +68,11 @@ export function timelineInputs(card: ModelCard, frames: Matrix, frameHop: number
   const segments = Math.max(1, Math.ceil(duration / HOP_SECONDS - 1e-9));
   const times = Array.from({ length: segments }, (_, i) => i * HOP_SECONDS);
   const x = new Float32Array(segments * dims);
-  const { mean, std } = card.normalization;
   times.forEach((t, k) => {
     const [s, e] = contextWindow(t, frameHop, windowFrames, frames.rows);
     windowStats(index, s, e, x, k * dims);
-    for (let j = 0; j < dims; j++) x[k * dims + j] = (x[k * dims + j] - mean[j]) / std[j];
   });
-  return { times, x };
+  return { times, x: standardizeInPlace(x, card.normalization) };
 }
 
 /** Mean output of the ensemble for standardised rows `x` ([n × dims]). */

@@ -5,10 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkAudioPath, streamAudioFile } from '../audio/file.ts';
+import { checkAudioPath } from '../audio/file.ts';
+import { extractFeaturesFromFile } from '../features/extract-file.ts';
+import { sentioFrames } from '../features/sentio-frames.ts';
 import { useBackend, type BackendName } from '../models/backend.ts';
 import { loadLayersModel } from '../models/io.ts';
-import { analyzeAudio, analyzeChunks, type AnalyzeOptions } from './analyze.ts';
+import { analyzeAudio, analyzeFeatures, type AnalyzeOptions } from './analyze.ts';
 import { parseModelCard, type EmotionModel } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
@@ -40,7 +42,7 @@ export async function analyze(input: string | Uint8Array | ArrayBuffer | Float32
   const model = options.model ?? (await (defaultModel ??= loadModel()));
   if (typeof input === 'string') {
     await checkAudioPath(input);
-    return analyzeChunks(input, (onInfo) => streamAudioFile(input, { sampleRate: null }, onInfo), model);
+    return analyzeFeatures(input, await extractFeaturesFromFile(input, sentioFrames), model);
   }
   return analyzeAudio(input, { ...options, model });
 }

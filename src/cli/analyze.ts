@@ -8,7 +8,6 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import cliProgress from 'cli-progress';
 import { createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
 import { analyze, DEFAULT_MODEL_DIR, loadModel } from '../analyze/node.ts';
 import { renderEmotionPlot } from '../analyze/plot.ts';
@@ -16,6 +15,7 @@ import type { AnalysisResult } from '../analyze/types.ts';
 import type { WorkerReply } from '../analyze/worker.ts';
 import type { Console } from './features.ts';
 import { expandInputs } from './inputs.ts';
+import { fileProgress, printAbove } from './progress.ts';
 import { describeError, EXIT, failureSummary, UsageError } from './report.ts';
 
 export const ANALYZE_FORMATS = ['table', ...OUTPUT_FORMATS] as const;
@@ -94,10 +94,7 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   const plotMany = Boolean(o.plot) && (fromFolder || files.length > 1);
   if (plotMany) await mkdir(o.plot!, { recursive: true });
 
-  const showBar = (o.progress ?? true) && io.isTTY && todo.length > 1;
-  const bar = showBar
-    ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: 'analyze |{bar}| {value}/{total} files | ETA {eta_formatted} | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-    : null;
+  const bar = fileProgress(io, 'analyze', (o.progress ?? true) && todo.length > 1);
   bar?.start(todo.length, 0, { file: '' });
   const tableRows: AnalysisRecord[] = [];
   const failures: { file: string; reason: string }[] = [];
@@ -105,8 +102,7 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   const onRecord = async (r: AnalysisRecord) => {
     if (isFailure(r)) {
       failures.push({ file: r.file, reason: r.error });
-      const line = `sentio: ${r.error}`;
-      io.stderr.write(bar ? `\r\x1b[2K${line}\n` : `${line}\n`);
+      printAbove(io, bar, `sentio: ${r.error}`);
     } else if (o.plot) {
       const target = plotMany ? path.join(o.plot, `${relative.get(r.file) ?? path.basename(r.file)}.png`) : o.plot;
       await mkdir(path.dirname(path.resolve(target)), { recursive: true });

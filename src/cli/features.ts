@@ -2,11 +2,11 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
-import cliProgress from 'cli-progress';
 import { getFeatureSet } from '../features/index.ts';
 import { extractFeaturesFromFile } from '../features/extract-file.ts';
 import { FEATURE_FORMATS, writeFeatures, writeFeaturesFile, type FeatureFormat } from '../io/features-writer.ts';
 import { expandInputs } from './inputs.ts';
+import { fileProgress, printAbove } from './progress.ts';
 import { describeError, EXIT, failureSummary, UsageError, type Failure } from './report.ts';
 
 export interface FeaturesCommandOptions {
@@ -60,17 +60,14 @@ export async function featuresCommand(inputs: string[], o: FeaturesCommandOption
   if (outDir) await mkdir(outDir, { recursive: true });
   if (outFile) await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
 
-  const showBar = (o.progress ?? true) && io.isTTY && files.length > 1;
-  const bar = showBar
-    ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: 'features |{bar}| {value}/{total} files | ETA {eta_formatted} | {file}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic)
-    : null;
+  const bar = fileProgress(io, 'features', (o.progress ?? true) && files.length > 1);
   bar?.start(files.length, 0, { file: '' });
   const failures: Failure[] = [];
   for (const f of files) {
     bar?.update({ file: path.basename(f.path) });
     try {
       const r = await extractFeaturesFromFile(f.path, set);
-      if (r.peak === 0) warn(io, bar, `warning: ${f.path}: audio is digital silence; features are at their floor values`);
+      if (r.peak === 0) printAbove(io, bar, `warning: ${f.path}: audio is digital silence; features are at their floor values`);
       if (outDir) {
         const target = path.join(outDir, `${f.relative}.${set.name}.${format}`);
         await mkdir(path.dirname(target), { recursive: true });
@@ -79,7 +76,7 @@ export async function featuresCommand(inputs: string[], o: FeaturesCommandOption
       else await writeFeatures(io.stdout, r.features, format);
     } catch (e) {
       failures.push({ file: f.path, reason: describeError(e, false) });
-      warn(io, bar, `sentio: ${describeError(e, o.verbose ?? false)}`);
+      printAbove(io, bar, `sentio: ${describeError(e, o.verbose ?? false)}`);
     }
     bar?.increment();
   }
@@ -89,11 +86,4 @@ export async function featuresCommand(inputs: string[], o: FeaturesCommandOption
     return EXIT.inputFailed;
   }
   return EXIT.ok;
-}
-
-function warn(io: Console, bar: cliProgress.SingleBar | null, line: string): void {
-  if (bar) {
-    // Keep the bar intact: clear its line, print, and let the next update redraw it.
-    io.stderr.write('\r\x1b[2K' + line + '\n');
-  } else io.stderr.write(line + '\n');
 }

@@ -5,10 +5,10 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { evaluationToCsv, evaluationToJson, evaluationToMarkdown, type EvaluationResult } from '../eval/report.ts';
 import { crossValidate, prepareData, trainAndSave, type CrossValidation, type WindowModelConfig } from '../train/window-model.ts';
 import type { Console } from './features.ts';
+import { progressBar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -46,7 +46,7 @@ export async function trainCommand(o: TrainCommandOptions, io: Console): Promise
   const recipe = await readRecipe(o.config);
   const out = o.out ?? recipe.out;
   if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
-  const bar = io.isTTY ? new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: '{task} |{bar}| {value}/{total} {unit}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = io.isTTY ? progressBar(io, '{task} |{bar}| {value}/{total} {unit}') : null;
   bar?.start(1, 0, { task: 'features', unit: 'songs' });
   const data = await prepareData(recipe, (done, total) => {
     bar?.setTotal(total);

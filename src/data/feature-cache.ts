@@ -2,7 +2,8 @@
  * Node-only on-disk cache of extracted features, so that training and cross-validation
  * decode each clip once. Entries are `.npy` files keyed by feature set, and by the audio
  * file's absolute path, size and modification time (an edited file is re-extracted).
- * The cache folder is disposable (`.cache/` is git-ignored).
+ * The key does not cover the feature code itself: after changing how a set is computed,
+ * delete its folder (`.cache/features/<set>`). The cache is disposable (git-ignored).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';

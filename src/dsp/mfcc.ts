@@ -4,18 +4,27 @@ import { melSpectrogram, type MelSpectrogramOptions } from './mel.ts';
 import type { Matrix } from './matrix.ts';
 
 /**
- * Orthonormal DCT-II along the rows of `[n, frames]` input, keeping the first `keep`
- * coefficients (scipy.fft.dct(type=2, norm='ortho', axis=0)[:keep]).
+ * The first `keep` orthonormal DCT-II basis vectors of length `n`, row-major `[keep × n]`:
+ * coefficient k of a vector x is Σᵢ basis[k·n + i]·x[i].
  */
-export function dctII(S: Matrix, keep = S.rows): Matrix<Float32Array> {
-  const n = S.rows;
-  const frames = S.cols;
+export function dctBasis(n: number, keep = n): Float64Array {
   if (keep > n) throw new RangeError(`cannot keep ${keep} DCT coefficients of ${n} rows`);
   const basis = new Float64Array(keep * n);
   for (let k = 0; k < keep; k++) {
     const scale = k === 0 ? Math.sqrt(1 / n) : Math.sqrt(2 / n);
     for (let i = 0; i < n; i++) basis[k * n + i] = scale * Math.cos((Math.PI * k * (2 * i + 1)) / (2 * n));
   }
+  return basis;
+}
+
+/**
+ * Orthonormal DCT-II along the rows of `[n, frames]` input, keeping the first `keep`
+ * coefficients (scipy.fft.dct(type=2, norm='ortho', axis=0)[:keep]).
+ */
+export function dctII(S: Matrix, keep = S.rows): Matrix<Float32Array> {
+  const n = S.rows;
+  const frames = S.cols;
+  const basis = dctBasis(n, keep);
   const out = new Float32Array(keep * frames);
   const col = new Float64Array(n);
   for (let t = 0; t < frames; t++) {

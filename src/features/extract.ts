@@ -1,7 +1,8 @@
 /** Audio in, features out: decode (streaming) → feature-set extractor. */
 import { decodeStream, type AudioInfo, type ByteSource } from '../audio/decode.ts';
 import { AudioInputError } from '../audio/errors.ts';
-import type { FeatureMatrix, FeatureSet } from './types.ts';
+import { createResampler, type Resampler } from '../audio/resample.ts';
+import { decodeRateFor, type FeatureExtractor, type FeatureMatrix, type FeatureSet } from './types.ts';
 
 export interface ExtractionResult {
   features: FeatureMatrix;
@@ -12,29 +13,46 @@ export interface ExtractionResult {
   peak: number;
 }
 
-/** Runs `set` over decoded mono chunks; `chunks` receives the callback that reports the audio format. */
+/**
+ * Runs `set` over decoded mono chunks; `chunks` receives the callback that reports the
+ * audio format, which must come before the first chunk. Chunks at one of the set's native
+ * rates go straight to its extractor; chunks at any other rate than `set.sampleRate` are
+ * resampled to it here, so callers may decode at `decodeRateFor(set)`.
+ */
 export async function extractFromChunks(name: string, set: FeatureSet, chunks: (onInfo: (i: AudioInfo) => void) => AsyncIterable<Float32Array>): Promise<ExtractionResult> {
-  const extractor = set.createExtractor();
+  let extractor: FeatureExtractor | undefined;
+  let resampler: Resampler | undefined;
   let info: AudioInfo | undefined;
   let samples = 0;
   let peak = 0;
-  for await (const c of chunks((i) => (info = i))) {
+  const start = (i: AudioInfo) => {
+    info = i;
+    if (set.createExtractorAt && set.nativeRates?.includes(i.sampleRate)) extractor = set.createExtractorAt(i.sampleRate);
+    else {
+      if (i.sampleRate !== set.sampleRate) resampler = createResampler(i.sampleRate, set.sampleRate);
+      extractor = set.createExtractor();
+    }
+  };
+  for await (const c of chunks(start)) {
+    if (!extractor) throw new AudioInputError(name, 'decoder reported no audio format');
     for (let i = 0; i < c.length; i++) {
       const a = Math.abs(c[i]);
       if (a > peak) peak = a;
     }
     samples += c.length;
-    extractor.push(c);
+    extractor.push(resampler ? resampler.push(c) : c);
   }
+  if (!extractor || !info) throw new AudioInputError(name, 'no audio samples decoded');
+  if (resampler) extractor.push(resampler.flush());
   const features = extractor.finish();
-  const duration = samples / set.sampleRate;
+  const duration = samples / info.sampleRate;
   if (features.frames.rows === 0) {
     throw new AudioInputError(name, `too short: ${duration.toFixed(3)} s of audio, feature set '${set.name}' needs at least ${(set.minSamples / set.sampleRate).toFixed(3)} s`);
   }
-  return { features, audio: info!, duration, peak };
+  return { features, audio: info, duration, peak };
 }
 
 /** Features of encoded audio bytes (or a byte stream). */
 export function extractFeatures(source: ByteSource, set: FeatureSet, name = 'buffer'): Promise<ExtractionResult> {
-  return extractFromChunks(name, set, (onInfo) => decodeStream(source, { sampleRate: set.sampleRate, name }, onInfo));
+  return extractFromChunks(name, set, (onInfo) => decodeStream(source, { sampleRate: decodeRateFor(set), name }, onInfo));
 }

@@ -15,6 +15,7 @@
  */
 import { chromaFilterbank } from '../dsp/chroma.ts';
 import { realFft } from '../dsp/fft.ts';
+import { dctBasis } from '../dsp/mfcc.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
 import { applyBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
 import { getWindow } from '../dsp/window.ts';
@@ -56,12 +57,7 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   for (const v of chromaFb.data) chromaMax = Math.max(chromaMax, Math.abs(v));
   for (let i = 0; i < chromaFb.data.length; i++) if (Math.abs(chromaFb.data[i]) < 1e-6 * chromaMax) chromaFb.data[i] = 0;
   const chroma = sparseBank(chromaFb);
-  // Orthonormal DCT-II matrix for MFCC.
-  const dct = new Float64Array(MFCC * MEL_BANDS);
-  for (let k = 0; k < MFCC; k++) {
-    const norm = k === 0 ? Math.sqrt(1 / MEL_BANDS) : Math.sqrt(2 / MEL_BANDS);
-    for (let n = 0; n < MEL_BANDS; n++) dct[k * MEL_BANDS + n] = norm * Math.cos((Math.PI * k * (2 * n + 1)) / (2 * MEL_BANDS));
-  }
+  const dct = dctBasis(MEL_BANDS, MFCC);
   const binHz = sampleRate / nFft;
   const dims = sentioFrameColumns.length;
   const windowed = new Float64Array(nFft);
@@ -175,7 +171,7 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   };
 }
 
-export const sentioFrames: FeatureSet & { nativeRates: readonly number[]; createExtractorAt(rate: number): FeatureExtractor } = {
+export const sentioFrames: FeatureSet = {
   name: 'sentio-frames',
   description: 'fast default-model descriptors from one STFT pass: 64 log-mel, 20 MFCC, centroid, roll-off, flatness, flux, RMS, 12 chroma (46.4 ms hop)',
   sampleRate: BASE_RATE,

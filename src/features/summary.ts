@@ -208,6 +208,14 @@ export function standardizeRow(row: ArrayLike<number>, s: Standardization): Floa
   return out;
 }
 
+/** Standardises flat rows `[n × d]` in place (d = the fitted width); for large batches of model inputs. */
+export function standardizeInPlace(rows: Float32Array, s: Standardization): Float32Array {
+  const d = s.mean.length;
+  if (rows.length % d !== 0) throw new RangeError(`${rows.length} values are not whole rows of ${d}`);
+  for (let o = 0; o < rows.length; o += d) for (let j = 0; j < d; j++) rows[o + j] = (rows[o + j] - s.mean[j]) / s.std[j];
+  return rows;
+}
+
 /** Every row standardised with `s` (new arrays; the input is not modified). */
 export function standardize(rows: Frames, s: Standardization): Float64Array[] {
   const { rows: n, cols } = frameShape(rows);

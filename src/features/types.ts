@@ -44,6 +44,18 @@ export interface FeatureSet {
   /** Minimum number of samples that yields at least one frame. */
   readonly minSamples: number;
   createExtractor(): FeatureExtractor;
+  /**
+   * Rates the set analyses as they are, on the same time–frequency grid (see
+   * `sentio-frames`); audio at any other rate is resampled to `sampleRate`.
+   */
+  readonly nativeRates?: readonly number[];
+  /** Extractor for audio at one of `nativeRates`. */
+  createExtractorAt?(sampleRate: number): FeatureExtractor;
+}
+
+/** Rate to decode at for `set`: null (the file's own) when the set has native rates, else `sampleRate`. */
+export function decodeRateFor(set: FeatureSet): number | null {
+  return set.nativeRates?.length ? null : set.sampleRate;
 }
 
 /** Runs a feature set over a whole signal at the set's sample rate. */

@@ -86,12 +86,17 @@ interface TrainerState {
   history: EpochLog[];
 }
 
-/** Runs `fn` with `Math.random` replaced by a seeded generator. */
-export async function withSeededMathRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn(reseed)` with `Math.random` under our control: `reseed(seed)` installs a seeded
+ * generator (the trainer calls it at every epoch start, so a run resumed at epoch k draws
+ * what an uninterrupted one would); the original is restored afterwards.
+ */
+export async function withSeededMathRandom<T>(fn: (reseed: (seed: number) => void) => Promise<T>): Promise<T> {
   const original = Math.random;
-  Math.random = seededRandom(seed ^ 0x5eed);
   try {
-    return await fn();
+    return await fn((seed) => {
+      Math.random = seededRandom(seed ^ 0x5eed);
+    });
   } finally {
     Math.random = original;
   }
@@ -201,10 +206,9 @@ export async function train(
     }
   };
 
-  await withSeededMathRandom(o.seed * 7919, async () => {
+  await withSeededMathRandom(async (reseed) => {
     for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
-      // Re-seeded every epoch, so a run resumed at epoch k draws what an uninterrupted one would.
-      Math.random = seededRandom((o.seed * 7919 + epoch * 104729) ^ 0x5eed);
+      reseed(o.seed * 7919 + epoch * 104729);
       const started = performance.now();
       const data = trainData(epoch);
       const order = shuffle(

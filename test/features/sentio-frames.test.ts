@@ -16,7 +16,7 @@ function signal(rate: number): Float32Array {
 }
 
 function run(rate: number, y: Float32Array, chunk = y.length) {
-  const ex = sentioFrames.createExtractorAt(rate);
+  const ex = sentioFrames.createExtractorAt!(rate);
   for (let i = 0; i < y.length; i += chunk) ex.push(y.subarray(i, i + chunk));
   return ex.finish();
 }
