@@ -5,6 +5,11 @@ import { FEATURE_FORMATS } from '../io/features-writer.ts';
 import { analyzeCommand, ANALYZE_FORMATS } from './analyze.ts';
 import { featuresCommand, type Console } from './features.ts';
 import { trainCommand } from './train.ts';
+import { evalCommand } from './eval.ts';
+import { searchCommand } from './search.ts';
+import { DATASET_NAMES } from '../data/index.ts';
+import { SPLIT_CHOICES } from '../eval/evaluate-model.ts';
+import { OBJECTIVES } from '../train/search.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -63,6 +68,41 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
     .option('--report <file>', 'also write the cross-validation report (.md, .csv or .json)')
     .action(async (opts: Parameters<typeof trainCommand>[0]) => {
       exitCode = await trainCommand(opts, io);
+    });
+
+  program
+    .command('eval')
+    .description('score a model folder on a labelled dataset: song level (regression + quadrants) and the 0.5 s timeline')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model, models/default)')
+    .requiredOption('-d, --data <path>', 'dataset folder (or manifest CSV for --dataset manifest)')
+    .addOption(new Option('--dataset <name>', 'dataset loader').choices([...DATASET_NAMES]).makeOptionMandatory())
+    .addOption(new Option('--split <split>', "songs of the dataset's official split").choices([...SPLIT_CHOICES]).default('all'))
+    .option('--limit <n>', 'only the first n songs (in dataset order), for a quick check')
+    .option('--report <file>', 'also write the report (.md, .csv or .json)')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', `\nSong level: the mean of the model's timeline against the static labels (RMSE, MAE, R², r, CCC,\nemotion accuracy; quadrant accuracy, macro-F1 and confusion). Timeline: with per-0.5 s labels, each label\npaired with the 0.5 s segment containing its time, all frames pooled.\n\nExit codes: 0 all songs evaluated, 1 some audio failed (reported and skipped), 2 usage error.`)
+    .action(async (opts: Parameters<typeof evalCommand>[0]) => {
+      exitCode = await evalCommand(opts, io);
+    });
+
+  program
+    .command('search')
+    .description('grid or random hyper-parameter search over a training recipe, one cross-validation per trial')
+    .requiredOption('-c, --config <file>', 'training recipe (JSON), as for sentio train')
+    .requiredOption('-s, --space <file>', 'search space (JSON): {"key": [values], "options.name": [values] | {"min", "max", "log"?, "int"?}}')
+    .requiredOption('-o, --out <dir>', 'folder for trials.csv, best.json and the final model')
+    .addOption(new Option('--mode <mode>', 'grid: every combination; random: seeded draws').choices(['grid', 'random']).default('grid'))
+    .option('--trials <n>', 'random: number of trials (default 10); grid: at most the first n combinations')
+    .option('--seed <s>', "random: seed of the draws (default: the recipe's seed)")
+    .option('--folds <k>', "cross-validation folds per trial (default: the recipe's)")
+    .addOption(new Option('--metric <name>', 'objective').choices(Object.keys(OBJECTIVES)).default('macroF1'))
+    .addOption(new Option('--direction <dir>', "max or min (default: the metric's own: min for RMSE, max otherwise)").choices(['max', 'min']))
+    .option('--resume', 'continue the search in --out, skipping trials already in trials.csv')
+    .option('--no-train', 'write best.json but train no final model')
+    .option('--report <file>', 'also write the trials table (.md, .csv or .json)')
+    .addHelpText('after', `\nEach finished trial is appended to DIR/trials.csv at once (trial, searched values, mean and std over folds\nof macroF1, accuracy, arousalHalf, valenceHalf, valenceRmse, arousalRmse, valenceR, arousalR, seconds), so an\ninterrupted search keeps its finished trials and --resume runs only the rest.`)
+    .action(async (opts: Parameters<typeof searchCommand>[0]) => {
+      exitCode = await searchCommand(opts, io);
     });
 
   try {

@@ -1,0 +1,254 @@
+/**
+ * Scoring a saved model folder on a labelled dataset, the way users run it: every song is
+ * decoded and featurised like `sentio analyze` does, the model's 0.5 s timeline is
+ * predicted, and
+ * - the song-level prediction (mean of the timeline, as `analyze`'s summary) is compared
+ *   with the song's static labels: regression metrics, and quadrant accuracy / macro-F1 /
+ *   confusion against the labelled quadrant (4Q) or the quadrant of the static labels;
+ * - where the dataset has per-0.5 s labels, the timeline is compared with them, aligned by
+ *   time (see {@link alignTimeline}), all frames of all songs pooled.
+ *
+ * A song whose audio cannot be read is recorded as a failure and skipped, so one broken
+ * file does not cost the evaluation of the others.
+ */
+import { checkAudioPath } from '../audio/file.ts';
+import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
+import { extractFeaturesFromFile } from '../features/extract-file.ts';
+import { getFeatureSet } from '../features/index.ts';
+import { AudioInputError } from '../audio/errors.ts';
+import { HOP_SECONDS, predictTimeline, type EmotionModel, type Timeline } from '../analyze/emotion-model.ts';
+import { recordKeys } from './aggregate.ts';
+import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from './metrics.ts';
+import { confusionToMarkdown, foldRecord, tableToCsv, tableToMarkdown, toJson, type Cell, type Table } from './report.ts';
+
+/** Which songs to score: all, or one side of the dataset's official split. */
+export type SplitChoice = 'all' | 'development' | 'evaluation';
+export const SPLIT_CHOICES: readonly SplitChoice[] = ['all', 'development', 'evaluation'];
+
+/** One song's predictions (and its labels, when it has static ones). */
+export interface SongPrediction {
+  id: string;
+  file: string;
+  /** Seconds of audio analysed. */
+  duration: number;
+  /** Song-level prediction: the mean of the timeline. */
+  valence: number;
+  arousal: number;
+  quadrant: Quadrant;
+  truth?: { valence: number; arousal: number; quadrant: Quadrant };
+  /** Per-0.5 s predictions; `times[k]` is the start of segment k. */
+  timeline: Timeline;
+  /** Number of per-0.5 s labels paired with the timeline (0 without dynamic labels). */
+  labelledFrames: number;
+}
+
+export interface EvaluationFailure {
+  id: string;
+  file: string;
+  reason: string;
+}
+
+/** Everything {@link evaluateModel} measures. */
+export interface ModelEvaluation {
+  /** Songs attempted (with audio, after the split and limit). */
+  attempted: number;
+  predictions: SongPrediction[];
+  failures: EvaluationFailure[];
+  /** Song-level scores over the songs with static labels; absent when none has them. */
+  song?: {
+    regression: RegressionReport;
+    quadrants: QuadrantReport;
+    /** Whether the true quadrants are the dataset's own labels or derived from the static values. */
+    quadrantSource: 'labelled' | 'derived';
+  };
+  /** Per-0.5 s scores over all paired frames; absent when no song has dynamic labels. */
+  timeline?: { regression: RegressionReport; songs: number };
+}
+
+/**
+ * The songs to evaluate: those with an audio path, on the requested side of the official
+ * split, the first `limit` of them when given (in dataset order, for quick checks).
+ * Throws when a split is asked of a dataset that defines none, rather than scoring nothing.
+ */
+export function selectSongs(songs: readonly Song[], split: SplitChoice = 'all', limit?: number): Song[] {
+  let out = songs.filter((s) => s.audioPath !== undefined && (s.static !== undefined || s.dynamic !== undefined));
+  if (split !== 'all') {
+    if (!out.some((s) => s.split !== undefined)) throw new RangeError(`the dataset defines no official split, so --split ${split} selects nothing (use --split all)`);
+    out = out.filter((s) => s.split === split);
+  }
+  if (limit !== undefined) out = out.slice(0, limit);
+  return out;
+}
+
+/**
+ * Pairs per-0.5 s labels with the model's timeline. A label at time τ is paired with the
+ * segment that contains it, [k·0.5, (k+1)·0.5) with k = ⌊τ / 0.5⌋: the model's window for
+ * that segment is centred within 0.25 s of τ. Labels past the end of the audio (the
+ * annotation of a clip's very last instant) have no segment and are dropped.
+ */
+export function alignTimeline(timeline: Timeline, labels: NonNullable<Song['dynamic']>): { pred: { valence: number[]; arousal: number[] }; truth: { valence: number[]; arousal: number[] } } {
+  const pred = { valence: [] as number[], arousal: [] as number[] };
+  const truth = { valence: [] as number[], arousal: [] as number[] };
+  labels.times.forEach((t, i) => {
+    // The epsilon keeps a label at exactly 15.0 s in segment 30 despite float noise in t.
+    const k = Math.floor(t / HOP_SECONDS + 1e-9);
+    if (k < 0 || k >= timeline.times.length) return;
+    pred.valence.push(timeline.valence[k]);
+    pred.arousal.push(timeline.arousal[k]);
+    truth.valence.push(labels.valence[i]);
+    truth.arousal.push(labels.arousal[i]);
+  });
+  return { pred, truth };
+}
+
+/** The model's timeline and song-level prediction for one audio file. */
+async function predictSong(model: EmotionModel, song: Song): Promise<Omit<SongPrediction, 'truth' | 'labelledFrames'>> {
+  const file = song.audioPath!;
+  await checkAudioPath(file);
+  const { features, duration } = await extractFeaturesFromFile(file, getFeatureSet(model.card.featureSet.name));
+  if (duration < HOP_SECONDS) throw new AudioInputError(file, `too short: ${duration.toFixed(3)} s of audio, at least ${HOP_SECONDS} s is needed`);
+  const timeline = predictTimeline(model, features.frames, features.hopSeconds, duration);
+  const n = timeline.times.length;
+  const valence = timeline.valence.reduce((a, b) => a + b, 0) / n;
+  const arousal = timeline.arousal.reduce((a, b) => a + b, 0) / n;
+  return { id: song.id, file, duration, valence, arousal, quadrant: quadrantOf(valence, arousal), timeline };
+}
+
+export interface EvaluateOptions {
+  /** Called after every song, with its failure reason when it failed. */
+  onSong?: (done: number, total: number, song: Song, failure?: string) => void;
+}
+
+/** Scores `model` on `songs` (see the module comment); a song without an audio path counts as failed. */
+export async function evaluateModel(model: EmotionModel, songs: readonly Song[], options: EvaluateOptions = {}): Promise<ModelEvaluation> {
+  const predictions: SongPrediction[] = [];
+  const failures: EvaluationFailure[] = [];
+  const framePred = { valence: [] as number[], arousal: [] as number[] };
+  const frameTruth = { valence: [] as number[], arousal: [] as number[] };
+  let timelineSongs = 0;
+  for (const [i, song] of songs.entries()) {
+    let p: Omit<SongPrediction, 'truth' | 'labelledFrames'>;
+    try {
+      if (!song.audioPath) throw new Error(`song ${song.id}: no audio file`);
+      p = await predictSong(model, song);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+      failures.push({ id: song.id, file: song.audioPath ?? '', reason });
+      options.onSong?.(i + 1, songs.length, song, reason);
+      continue;
+    }
+    const truth = song.static ? { ...song.static, quadrant: song.quadrant ?? quadrantOf(song.static.valence, song.static.arousal) } : undefined;
+    let labelledFrames = 0;
+    if (song.dynamic) {
+      const aligned = alignTimeline(p.timeline, song.dynamic);
+      labelledFrames = aligned.pred.valence.length;
+      if (labelledFrames > 0) timelineSongs++;
+      framePred.valence.push(...aligned.pred.valence);
+      framePred.arousal.push(...aligned.pred.arousal);
+      frameTruth.valence.push(...aligned.truth.valence);
+      frameTruth.arousal.push(...aligned.truth.arousal);
+    }
+    predictions.push({ ...p, truth, labelledFrames });
+    options.onSong?.(i + 1, songs.length, song);
+  }
+
+  const result: ModelEvaluation = { attempted: songs.length, predictions, failures };
+  const labelled = predictions.filter((p) => p.truth);
+  if (labelled.length > 0) {
+    result.song = {
+      regression: regressionReport(
+        { valence: labelled.map((p) => p.valence), arousal: labelled.map((p) => p.arousal) },
+        { valence: labelled.map((p) => p.truth!.valence), arousal: labelled.map((p) => p.truth!.arousal) },
+      ),
+      quadrants: quadrantReport(labelled.map((p) => p.quadrant), labelled.map((p) => p.truth!.quadrant)),
+      quadrantSource: songs.some((s) => s.quadrant !== undefined) ? 'labelled' : 'derived',
+    };
+  }
+  if (framePred.valence.length > 0) result.timeline = { regression: regressionReport(framePred, frameTruth), songs: timelineSongs };
+  return result;
+}
+
+// ---------------------------------------------------------------------------
+// Reports
+
+/** What the report header says about the run. */
+export interface EvaluationContext {
+  modelDir: string;
+  modelName: string;
+  dataset: string;
+  dataPath: string;
+  split: SplitChoice;
+}
+
+/** Flat metric records per level ('song', 'timeline'), with the report module's dotted keys. */
+function levelRecords(e: ModelEvaluation): { level: string; n: number; values: Record<string, number> }[] {
+  const out: { level: string; n: number; values: Record<string, number> }[] = [];
+  if (e.song) out.push({ level: 'song', n: e.song.regression.n, values: foldRecord({ label: 'song', regression: e.song.regression, quadrants: e.song.quadrants }) });
+  if (e.timeline) out.push({ level: 'timeline', n: e.timeline.regression.n, values: foldRecord({ label: 'timeline', regression: e.timeline.regression }) });
+  return out;
+}
+
+/** One row per level, one column per metric (for programs: the CSV report). */
+export function evaluationMetricsTable(e: ModelEvaluation): Table {
+  const records = levelRecords(e);
+  const keys = recordKeys(records.map((r) => r.values));
+  return {
+    columns: ['level', 'n', ...keys],
+    rows: records.map((r) => [r.level, r.n, ...keys.map((k): Cell => (Object.hasOwn(r.values, k) ? r.values[k] : ''))]),
+    columnDigits: [undefined, 0],
+  };
+}
+
+/** One row per metric, one column per level (for people: narrow enough to read). */
+function transposedMetricsTable(e: ModelEvaluation): Table {
+  const records = levelRecords(e);
+  const keys = ['n', ...recordKeys(records.map((r) => r.values))];
+  const cell = (r: (typeof records)[number], k: string): Cell => (k === 'n' ? String(r.n) : Object.hasOwn(r.values, k) ? r.values[k] : '–');
+  return { columns: ['metric', ...records.map((r) => r.level)], rows: keys.map((k) => [k, ...records.map((r) => cell(r, k))]) };
+}
+
+function title(e: ModelEvaluation, c: EvaluationContext): string {
+  return `Evaluation of ${c.modelName} (${c.modelDir}) on ${c.dataset}${c.split === 'all' ? '' : ` (${c.split} split)`}`;
+}
+
+function countsLine(e: ModelEvaluation): string {
+  return `${e.predictions.length} of ${e.attempted} songs evaluated${e.failures.length ? `, ${e.failures.length} failed` : ''}`;
+}
+
+/** The Markdown report: metrics per level, the quadrant confusion matrix, and the failures. */
+export function modelEvaluationToMarkdown(e: ModelEvaluation, c: EvaluationContext): string {
+  const parts = [`## ${title(e, c)}\n`, `${countsLine(e)}. Song level: mean of the 0.5 s timeline against the static labels; timeline: every labelled 0.5 s frame of every song, pooled.\n`];
+  if (e.song || e.timeline) parts.push(tableToMarkdown(transposedMetricsTable(e)));
+  else parts.push('No song could be scored.\n');
+  if (e.song) {
+    const source = e.song.quadrantSource === 'labelled' ? 'labelled quadrants' : 'quadrants of the static valence/arousal labels';
+    parts.push(`Quadrant confusion (rows: true, ${source}; columns: predicted):\n\n${confusionToMarkdown(e.song.quadrants.confusion)}`);
+  }
+  if (e.failures.length) parts.push(`Failed (skipped):\n\n${e.failures.map((f) => `- ${f.reason.startsWith(f.file) ? f.reason : `${f.file}: ${f.reason}`}`).join('\n')}\n`);
+  return parts.join('\n');
+}
+
+/** The CSV report: one row per level (song, timeline), every metric a column. */
+export function modelEvaluationToCsv(e: ModelEvaluation): string {
+  return tableToCsv(evaluationMetricsTable(e));
+}
+
+/**
+ * The JSON report: context, counts, failures, per-level metrics (flat dotted keys), the
+ * quadrant confusion and per-class scores, and each song's song-level prediction and labels
+ * (timelines are left out: `sentio analyze` writes those).
+ */
+export function modelEvaluationToJson(e: ModelEvaluation, c: EvaluationContext): string {
+  return toJson({
+    title: title(e, c),
+    model: { dir: c.modelDir, name: c.modelName },
+    dataset: { name: c.dataset, path: c.dataPath, split: c.split },
+    songs: { attempted: e.attempted, evaluated: e.predictions.length, failed: e.failures.length },
+    ...(e.song
+      ? { song: { n: e.song.regression.n, metrics: foldRecord({ label: 'song', regression: e.song.regression, quadrants: e.song.quadrants }), quadrantSource: e.song.quadrantSource, confusion: e.song.quadrants.confusion, perClass: e.song.quadrants.perClass } }
+      : {}),
+    ...(e.timeline ? { timeline: { n: e.timeline.regression.n, songs: e.timeline.songs, metrics: foldRecord({ label: 'timeline', regression: e.timeline.regression }) } } : {}),
+    failures: e.failures,
+    predictions: e.predictions.map((p) => ({ id: p.id, file: p.file, duration: p.duration, valence: p.valence, arousal: p.arousal, quadrant: p.quadrant, truth: p.truth ?? null, labelledFrames: p.labelledFrames })),
+  });
+}
