@@ -30,7 +30,8 @@ export function tempoFromFrames(frames: Matrix, frameRate: { sampleRate: number;
   const S = new Float32Array(MEL_BANDS * rows);
   for (let t = 0; t < rows; t++) for (let b = 0; b < MEL_BANDS; b++) S[b * rows + t] = data[t * cols + b];
   const onset = onsetStrength(null, { S: { rows: MEL_BANDS, cols: rows, data: S }, center: false });
-  const bpm = tempo(null, { onsetEnvelope: onset, sampleRate: frameRate.sampleRate, hopLength: frameRate.hopLength })[0];
+  // Every 4th tempogram frame: the same global tempo on the 4Q clips at a quarter of the cost.
+  const bpm = tempo(null, { onsetEnvelope: onset, sampleRate: frameRate.sampleRate, hopLength: frameRate.hopLength, frameStep: 4 })[0];
   return Number.isFinite(bpm) ? bpm : 0;
 }
 

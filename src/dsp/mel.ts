@@ -113,6 +113,48 @@ export function sparseBank(fb: Matrix): SparseBank {
   return { bands: fb.rows, start, offset, weights };
 }
 
+/**
+ * Compressed sparse rows: only the non-zero weights, each with its bin. For filters whose
+ * support is scattered over the spectrum (chroma: one bump per octave), where the span
+ * layout of {@link SparseBank} would walk mostly zeros.
+ */
+export interface CompressedBank {
+  readonly bands: number;
+  readonly offset: Int32Array;
+  readonly bins: Int32Array;
+  readonly weights: Float64Array;
+}
+
+export function compressedBank(fb: Matrix): CompressedBank {
+  const offset = new Int32Array(fb.rows + 1);
+  for (let i = 0; i < fb.rows; i++) {
+    let nz = 0;
+    for (let k = 0; k < fb.cols; k++) if (fb.data[i * fb.cols + k] !== 0) nz++;
+    offset[i + 1] = offset[i] + nz;
+  }
+  const bins = new Int32Array(offset[fb.rows]);
+  const weights = new Float64Array(offset[fb.rows]);
+  for (let i = 0, w = 0; i < fb.rows; i++) {
+    for (let k = 0; k < fb.cols; k++) {
+      const v = fb.data[i * fb.cols + k];
+      if (v !== 0) {
+        bins[w] = k;
+        weights[w++] = v;
+      }
+    }
+  }
+  return { bands: fb.rows, offset, bins, weights };
+}
+
+export function applyCompressedBank(bank: CompressedBank, spectrum: Float64Array, out: Float64Array): void {
+  const { bands, offset, bins, weights } = bank;
+  for (let i = 0; i < bands; i++) {
+    let acc = 0;
+    for (let w = offset[i], end = offset[i + 1]; w < end; w++) acc += weights[w] * spectrum[bins[w]];
+    out[i] = acc;
+  }
+}
+
 /** Apply a sparse filterbank to one spectrum frame (length = bins). */
 export function applyBank(bank: SparseBank, spectrum: Float64Array, out: Float64Array): void {
   const { bands, start, offset, weights } = bank;

@@ -85,3 +85,13 @@ test('silence gives tempo 0 and no beats; tempogram lag 0 is 1 after max-normali
   assert.equal(bpms[0], Infinity);
   assert.equal(bpms[2], (60 * 22050) / (512 * 2));
 });
+
+test('tempogram frameStep keeps exactly every step-th column of the full tempogram', () => {
+  const env = new Float64Array(300).map((_, i) => (i % 11 === 0 ? 1 : 0.1) + 0.01 * Math.sin(i));
+  const full = tempogram(env, { winLength: 64 });
+  const sub = tempogram(env, { winLength: 64, frameStep: 4 });
+  assert.equal(sub.cols, Math.ceil(full.cols / 4));
+  for (let lag = 0; lag < 64; lag++) for (let t = 0; t < sub.cols; t++) assert.equal(sub.data[lag * sub.cols + t], full.data[lag * full.cols + 4 * t]);
+  assert.throws(() => tempogram(env, { winLength: 64, frameStep: 0 }), /frameStep/);
+  assert.throws(() => tempo(null, { onsetEnvelope: env, frameStep: 2, aggregate: null }), /frameStep/);
+});
