@@ -5,6 +5,7 @@ import { FEATURE_FORMATS } from '../io/features-writer.ts';
 import { analyzeCommand, ANALYZE_FORMATS } from './analyze.ts';
 import { featuresCommand, type Console } from './features.ts';
 import { trainCommand } from './train.ts';
+import { registerReproduceCommand } from './reproduce.ts';
 import { evalCommand } from './eval.ts';
 import { searchCommand } from './search.ts';
 import { DATASET_NAMES } from '../data/index.ts';
@@ -104,6 +105,10 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
     .action(async (opts: Parameters<typeof searchCommand>[0]) => {
       exitCode = await searchCommand(opts, io);
     });
+
+  registerReproduceCommand(program, io, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv);
