@@ -10,7 +10,7 @@
 import type { Quadrant } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
 import { standardizeInPlace } from '../features/summary.ts';
-import { indexWindowStats, windowStats } from '../features/window-stats.ts';
+import { indexFrames, isWindowInputKind, windowInputDims, writeWindowInput, type WindowInputKind } from '../features/window-input.ts';
 import { tf } from '../models/backend.ts';
 
 export const HOP_SECONDS = 0.5;
@@ -26,7 +26,7 @@ export interface ModelCard {
   featureSet: { name: string; hopSeconds: number; columns: number };
   /** Context the network sees per prediction. */
   windowSeconds: number;
-  input: { frames: number; dims: number; summary: 'window-stats' };
+  input: { frames: number; dims: number; summary: WindowInputKind };
   normalization: { mean: number[]; std: number[] };
   /** Subfolders holding one tfjs model each; their outputs are averaged. */
   members: string[];
@@ -61,16 +61,16 @@ export function contextWindow(segmentStart: number, frameHop: number, windowFram
 
 /** Standardised window-statistics rows, one per 0.5 s segment of a song `duration` seconds long. */
 export function timelineInputs(card: ModelCard, frames: Matrix, frameHop: number, duration: number): { times: number[]; x: Float32Array } {
-  const index = indexWindowStats(frames);
+  const indexed = indexFrames(frames);
   const dims = card.input.dims;
-  if (frames.cols * 3 !== dims) throw new Error(`model expects ${dims / 3} feature columns, got ${frames.cols}`);
+  if (windowInputDims(card.input.summary, frames.cols) !== dims) throw new Error(`model expects ${dims} ${card.input.summary} inputs, ${frames.cols} feature columns give ${windowInputDims(card.input.summary, frames.cols)}`);
   const windowFrames = Math.max(1, Math.round(card.windowSeconds / frameHop));
   const segments = Math.max(1, Math.ceil(duration / HOP_SECONDS - 1e-9));
   const times = Array.from({ length: segments }, (_, i) => i * HOP_SECONDS);
   const x = new Float32Array(segments * dims);
   times.forEach((t, k) => {
     const [s, e] = contextWindow(t, frameHop, windowFrames, frames.rows);
-    windowStats(index, s, e, x, k * dims);
+    writeWindowInput(card.input.summary, indexed, s, e, x, k * dims);
   });
   return { times, x: standardizeInPlace(x, card.normalization) };
 }
@@ -121,5 +121,6 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (!Array.isArray(c.members) || c.members.length === 0) fail('no members');
   if (!c.input || !c.normalization || c.normalization.mean.length !== c.input.dims) fail('normalisation does not match input.dims');
   if (!c.featureSet?.name) fail('no featureSet');
+  if (!isWindowInputKind(c.input?.summary)) fail(`unknown input summary '${String(c.input?.summary)}'`);
   return c as ModelCard;
 }

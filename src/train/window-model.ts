@@ -16,7 +16,7 @@ import { aggregateRuns } from '../eval/aggregate.ts';
 import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
 import { fitStandardization, standardizeInPlace, type Standardization } from '../features/summary.ts';
-import { indexWindowStats, windowStats, type WindowStatsIndex } from '../features/window-stats.ts';
+import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
@@ -43,12 +43,15 @@ export interface WindowModelConfig {
    * `continuous`: the dataset's values as they are.
    */
   targets: 'quadrant-anchored' | 'continuous';
+  /** What the network reads per window (default `window-stats`). */
+  input?: WindowInputKind;
   backend?: BackendName;
 }
 
 export interface PreparedData {
   songs: Song[];
-  index: WindowStatsIndex[];
+  input: WindowInputKind;
+  clips: IndexedFrames[];
   frameHop: number;
   dims: number;
   windowFrames: number;
@@ -72,14 +75,15 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const songs = (await loadDataset(config.dataset.name, config.dataset.path)).filter((s) => s.audioPath && s.static);
   if (songs.length === 0) throw new Error(`${config.dataset.path}: no songs with audio and static labels`);
   const set = getFeatureSet(config.featureSet);
-  const index: WindowStatsIndex[] = [];
+  const input = config.input ?? 'window-stats';
+  const clips: IndexedFrames[] = [];
   for (const [k, s] of songs.entries()) {
-    index.push(indexWindowStats(await cachedFeatures(s.audioPath!, set)));
+    clips.push(indexFrames(await cachedFeatures(s.audioPath!, set)));
     onSong?.(k + 1, songs.length);
   }
   const targets = new Float32Array(songs.length * 2);
   songs.forEach((s, i) => targets.set(songTargets(s, config.targets), 2 * i));
-  return { songs, index, frameHop: set.hopSeconds, dims: index[0].cols * 3, windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
+  return { songs, input, clips, frameHop: set.hopSeconds, dims: windowInputDims(input, clips[0].frames.cols), windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
 }
 
 /** Random training windows for `epoch` (seeded by epoch), raw (not standardised). */
@@ -91,8 +95,8 @@ function sampleWindows(data: PreparedData, clips: number[], perClip: number, see
   let k = 0;
   for (const i of clips) {
     for (let c = 0; c < perClip; c++) {
-      const start = Math.floor(rand() * Math.max(1, data.index[i].rows - data.windowFrames));
-      windowStats(data.index[i], start, start + data.windowFrames, x, k * data.dims);
+      const start = Math.floor(rand() * Math.max(1, data.clips[i].frames.rows - data.windowFrames));
+      writeWindowInput(data.input, data.clips[i], start, start + data.windowFrames, x, k * data.dims);
       y[2 * k] = data.targets[2 * i];
       y[2 * k + 1] = data.targets[2 * i + 1];
       k++;
@@ -112,12 +116,12 @@ function evaluationWindows(data: PreparedData, clips: number[], norm: Standardiz
   const owners: number[] = [];
   const starts: number[] = [];
   const step = Math.max(1, Math.round(data.windowFrames / 4));
-  for (const i of clips) for (let s = 0; s === 0 || s + data.windowFrames <= data.index[i].rows; s += step) {
+  for (const i of clips) for (let s = 0; s === 0 || s + data.windowFrames <= data.clips[i].frames.rows; s += step) {
     owners.push(i);
     starts.push(s);
   }
   const x = new Float32Array(owners.length * data.dims);
-  owners.forEach((i, k) => windowStats(data.index[i], starts[k], starts[k] + data.windowFrames, x, k * data.dims));
+  owners.forEach((i, k) => writeWindowInput(data.input, data.clips[i], starts[k], starts[k] + data.windowFrames, x, k * data.dims));
   return { owners, ex: normalize({ x, y: new Float32Array(owners.length * 2), count: owners.length, inputShape: [1, data.dims], targetShape: [2] }, norm) };
 }
 
@@ -272,7 +276,7 @@ export async function trainAndSave(config: WindowModelConfig, data: PreparedData
     options: resolveOptions(getArchitecture(config.architecture), config.options),
     featureSet: { name: set.name, hopSeconds: set.hopSeconds, columns: set.columns.length },
     windowSeconds: config.windowSeconds,
-    input: { frames: 1, dims: data.dims, summary: 'window-stats' },
+    input: { frames: 1, dims: data.dims, summary: data.input },
     normalization: { mean: ensemble.normalization.mean.map((v) => Number(v.toPrecision(7))), std: ensemble.normalization.std.map((v) => Number(v.toPrecision(7))) },
     members: memberNames,
     labels: { scale: '[-1, 1]', order: ['valence', 'arousal'], targets: config.targets },

@@ -1,0 +1,37 @@
+/**
+ * What a window model reads for one context window of frame features — the single place
+ * training (`train/window-model.ts`) and inference (`analyze/emotion-model.ts`) share, so the
+ * two can never disagree about the layout.
+ *   - `window-stats`: per column mean, std and mean |Δ| ({@link windowStats});
+ *   - `window-stats+descriptors`: the same, then the musical {@link clipDescriptors} of the
+ *     window (key/mode, pulse, loudness distribution, band contrast; `sentio-frames` only).
+ */
+import type { Matrix } from '../dsp/matrix.ts';
+import { clipDescriptorNames, clipDescriptors } from './clip-descriptors.ts';
+import { indexWindowStats, windowStats, type WindowStatsIndex } from './window-stats.ts';
+
+export type WindowInputKind = 'window-stats' | 'window-stats+descriptors';
+export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors'];
+
+/** Frames prepared for cheap window inputs at any position. */
+export interface IndexedFrames {
+  frames: Matrix;
+  index: WindowStatsIndex;
+}
+
+export const indexFrames = (frames: Matrix): IndexedFrames => ({ frames, index: indexWindowStats(frames) });
+
+/** Input width for frames of `cols` columns. */
+export function windowInputDims(kind: WindowInputKind, cols: number): number {
+  return cols * 3 + (kind === 'window-stats+descriptors' ? clipDescriptorNames.length : 0);
+}
+
+/** Writes the input for frames [start, end) into `out` at `offset`. */
+export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start: number, end: number, out: Float32Array, offset = 0): void {
+  windowStats(f.index, start, end, out, offset);
+  if (kind === 'window-stats+descriptors') clipDescriptors(f.frames, start, end, out, offset + f.index.cols * 3);
+}
+
+export function isWindowInputKind(x: unknown): x is WindowInputKind {
+  return typeof x === 'string' && (WINDOW_INPUT_KINDS as readonly string[]).includes(x);
+}
