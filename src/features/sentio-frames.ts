@@ -14,10 +14,10 @@
  * as the features themselves for a 44.1 kHz MP3). Other rates are resampled to 22.05 kHz.
  */
 import { chromaFilterbank } from '../dsp/chroma.ts';
-import { realFft } from '../dsp/fft.ts';
 import { dctBasis } from '../dsp/mfcc.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
 import { applyBank, applyCompressedBank, compressedBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
+import { powerSpectrum } from '../dsp/pffft.ts';
 import { getWindow } from '../dsp/window.ts';
 import type { FeatureExtractor, FeatureMatrix, FeatureSet } from './types.ts';
 
@@ -48,7 +48,7 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   // Only bins up to 11025 Hz take part, so both rates see the same band.
   const usedBins = Math.floor((11025 * nFft) / sampleRate) + 1;
   const window = getWindow('hann', nFft);
-  const fft = realFft(nFft);
+  const spectrum = powerSpectrum(nFft);
   const mel = sparseBank(melFilterbank({ sampleRate, nFft, nMels: MEL_BANDS, fmax: 11025 }));
   // librosa's chroma filters are Gaussians that never reach zero; weights below 1e-6 of the
   // largest change no output beyond float32 precision but are 60 % of the work: drop them.
@@ -60,7 +60,6 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   const dct = dctBasis(MEL_BANDS, MFCC);
   const binHz = sampleRate / nFft;
   const dims = sentioFrameColumns.length;
-  const windowed = new Float64Array(nFft);
   const power = new Float64Array(bins);
   const magnitude = new Float64Array(usedBins);
   const pooledBins = Math.ceil(usedBins / scale);
@@ -78,21 +77,17 @@ function createExtractor(sampleRate: number): FeatureExtractor {
   let hasPrevious = false;
 
   const framer = new StreamingFramer(nFft, hop, true, (frame, t) => {
+    const windowed = spectrum.input();
     for (let i = 0; i < nFft; i++) windowed[i] = frame[i] * window[i];
-    const spectrum = fft.forwardView(windowed);
+    spectrum.power(power, powerScale);
     let total = 0;
     let magSum = 0;
-    for (let k = 0; k < bins; k++) {
-      const re = spectrum[2 * k];
-      const im = spectrum[2 * k + 1];
-      const p = (re * re + im * im) * powerScale;
-      power[k] = p;
-      if (k < usedBins) {
-        total += p;
-        const m = Math.sqrt(p);
-        magnitude[k] = m;
-        magSum += m;
-      }
+    for (let k = 0; k < usedBins; k++) {
+      const p = power[k];
+      total += p;
+      const m = Math.sqrt(p);
+      magnitude[k] = m;
+      magSum += m;
     }
     if ((t + 1) * dims > out.length) {
       const grown = new Float32Array(out.length * 2);

@@ -1,0 +1,67 @@
+/**
+ * Single-precision real FFT power spectra on PFFFT (Pommier's SIMD FFT, compiled to WASM by
+ * @echogarden/pffft-wasm). For the 2048/4096-point frames of `sentio-frames` it is ~4× faster
+ * than fft.js, and the FFT was a fifth of `analyze`'s time. Float32 is ample for dB-scale
+ * descriptors; the librosa-exact DSP (`fft.ts`) stays in float64.
+ *
+ * The WASM module is instantiated once, at import (top-level await), so extractors stay
+ * synchronous. Works in Node and in browsers (the .wasm is located from import.meta.url).
+ */
+import createPffft from '@echogarden/pffft-wasm/simd';
+
+const wasm = await createPffft();
+
+const shared = new Map<number, PowerSpectrum>();
+
+/**
+ * The shared transform of `size` points. One per size is enough: a frame's write-then-
+ * transform happens within one synchronous call, so extractors on one thread never interleave.
+ */
+export function powerSpectrum(size: number): PowerSpectrum {
+  let s = shared.get(size);
+  if (!s) shared.set(size, (s = new PowerSpectrum(size)));
+  return s;
+}
+
+export class PowerSpectrum {
+  /** Non-negative frequency bins: size / 2 + 1. */
+  readonly bins: number;
+  private readonly setup: number;
+  private readonly inputPtr: number;
+  private readonly outputPtr: number;
+  private readonly workPtr: number;
+
+  /** @param size transform length: a power of two ≥ 32 */
+  constructor(readonly size: number) {
+    if (!(size >= 32 && (size & (size - 1)) === 0)) throw new RangeError(`PFFFT real transform needs a power of two ≥ 32, got ${size}`);
+    this.bins = size / 2 + 1;
+    this.setup = wasm._pffft_new_setup(size, 0);
+    if (!this.setup) throw new Error(`PFFFT cannot set up a ${size}-point real transform`);
+    this.inputPtr = wasm._pffft_aligned_malloc(size * 4);
+    this.outputPtr = wasm._pffft_aligned_malloc(size * 4);
+    this.workPtr = wasm._pffft_aligned_malloc(size * 4);
+  }
+
+  /**
+   * The frame to transform: write `size` samples here, then call {@link power}. A fresh view
+   * each time, since WASM memory growth (another transform's setup) detaches old views.
+   */
+  input(): Float32Array {
+    return wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
+  }
+
+  /** |X_k|² · scale for k = 0 … size/2 of the frame in {@link input}, into `out` (length ≥ bins). */
+  power(out: Float64Array, scale = 1): void {
+    wasm._pffft_transform_ordered(this.setup, this.inputPtr, this.outputPtr, this.workPtr, 0);
+    const heap = wasm.HEAPF32;
+    const o = this.outputPtr >> 2;
+    const half = this.size / 2;
+    out[0] = heap[o] * heap[o] * scale;
+    out[half] = heap[o + 1] * heap[o + 1] * scale;
+    for (let k = 1; k < half; k++) {
+      const re = heap[o + 2 * k];
+      const im = heap[o + 2 * k + 1];
+      out[k] = (re * re + im * im) * scale;
+    }
+  }
+}
