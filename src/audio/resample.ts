@@ -26,7 +26,7 @@ export interface ResampleOptions {
 export interface Resampler {
   readonly fromRate: number;
   readonly toRate: number;
-  /** Feed input samples; returns the output samples that are ready. */
+  /** Feed input samples; returns the output samples that are ready (`samples` itself when the rates are equal: no copy). */
   push(samples: Float32Array): Float32Array;
   /** End of input: returns the remaining samples (total length ceil(n · to / from)). */
   flush(): Float32Array;
@@ -82,7 +82,7 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
     throw new RangeError(`sample rates must be positive integers, got ${fromRate} → ${toRate}`);
   }
   if (fromRate === toRate) {
-    return { fromRate, toRate, push: (s) => s.slice(), flush: () => new Float32Array(0) };
+    return { fromRate, toRate, push: (s) => s, flush: () => new Float32Array(0) };
   }
   const g = gcd(fromRate, toRate);
   const up = toRate / g;

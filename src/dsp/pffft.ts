@@ -50,15 +50,18 @@ export class PowerSpectrum {
     return wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
   }
 
-  /** |X_k|² · scale for k = 0 … size/2 of the frame in {@link input}, into `out` (length ≥ bins). */
-  power(out: Float64Array, scale = 1): void {
+  /**
+   * |X_k|² · scale for k = 0 … bins − 1 of the frame in {@link input}, into `out`; `bins`
+   * defaults to all size/2 + 1 (fewer skips the work for bins nobody reads).
+   */
+  power(out: Float64Array, scale = 1, bins = this.bins): void {
     wasm._pffft_transform_ordered(this.setup, this.inputPtr, this.outputPtr, this.workPtr, 0);
     const heap = wasm.HEAPF32;
     const o = this.outputPtr >> 2;
     const half = this.size / 2;
     out[0] = heap[o] * heap[o] * scale;
-    out[half] = heap[o + 1] * heap[o + 1] * scale;
-    for (let k = 1; k < half; k++) {
+    if (bins > half) out[half] = heap[o + 1] * heap[o + 1] * scale;
+    for (let k = 1, end = Math.min(bins, half); k < end; k++) {
       const re = heap[o + 2 * k];
       const im = heap[o + 2 * k + 1];
       out[k] = (re * re + im * im) * scale;

@@ -35,10 +35,14 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
   };
   for await (const c of chunks(start)) {
     if (!extractor) throw new AudioInputError(name, 'decoder reported no audio format');
+    let hi = peak;
+    let lo = -peak;
     for (let i = 0; i < c.length; i++) {
-      const a = Math.abs(c[i]);
-      if (a > peak) peak = a;
+      const v = c[i];
+      if (v > hi) hi = v;
+      else if (v < lo) lo = v;
     }
+    peak = Math.max(hi, -lo);
     samples += c.length;
     extractor.push(resampler ? resampler.push(c) : c);
   }
