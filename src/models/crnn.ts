@@ -8,7 +8,7 @@
  * `crnn-nb` one branch predicting both.
  */
 import { tf } from './backend.ts';
-import { ActivityElasticNet, Maxout, SeedSequence } from './layers.ts';
+import { ActivityElasticNet, batchNorm, Maxout, SeedSequence } from './layers.ts';
 import type { Architecture, InputShape } from './types.ts';
 
 export interface CrnnOptions {
@@ -52,7 +52,7 @@ function buildCrnn(o: CrnnOptions, input: InputShape, seed: number, branches: 1 
     .apply(h) as tf.SymbolicTensor;
   // ElasticNet on the CNN's activity, applied by the trainer (tfjs has no activityRegularizer).
   h = new ActivityElasticNet({ l1: o.l1, l2: o.l2 }).apply(h) as tf.SymbolicTensor;
-  h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor;
+  h = batchNorm().apply(h) as tf.SymbolicTensor;
   h = tf.layers.activation({ activation: 'relu' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.dropout({ rate: o.dropout }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.reshape({ targetShape: [input.frames, input.dims * o.convFilters] }).apply(h) as tf.SymbolicTensor;

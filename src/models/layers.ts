@@ -7,6 +7,19 @@ import { tf } from './backend.ts';
 type Initializer = ReturnType<typeof tf.initializers.glorotUniform>;
 
 /** Hands out a fresh, deterministic seed per initialiser/dropout layer. */
+/**
+ * Batch normalisation with moving statistics that settle within the few hundred steps a MER
+ * dataset gives. Keras's default momentum 0.99 leaves them near their initial values (mean 0,
+ * variance 1) for ~500 steps, so a model that fits well in training mode predicts badly in
+ * inference mode (measured on crnn after ~60 steps: training-set RMSE 0.32 vs 0.73). 0.9 is
+ * PyTorch's default (its momentum 0.1) and settles in ~50 steps.
+ */
+export const BATCH_NORM_MOMENTUM = 0.9;
+
+export function batchNorm(): tf.layers.Layer {
+  return tf.layers.batchNormalization({ momentum: BATCH_NORM_MOMENTUM });
+}
+
 export class SeedSequence {
   private next: number;
   constructor(seed: number) {

@@ -7,7 +7,7 @@
  * before a small dense head to (valence, arousal) in [-1, 1].
  */
 import { tf } from './backend.ts';
-import { SeedSequence } from './layers.ts';
+import { batchNorm, SeedSequence } from './layers.ts';
 import type { Architecture, InputShape } from './types.ts';
 
 export interface SentioCnnOptions {
@@ -38,7 +38,7 @@ function build(o: SentioCnnOptions, input: InputShape, seed: number): tf.LayersM
   for (const f of parseFilters(o.filters)) {
     for (let i = 0; i < 2; i++) {
       apply(tf.layers.conv1d({ filters: f, kernelSize: o.kernelSize, padding: 'same', useBias: false, kernelInitializer: s.heNormal(), kernelRegularizer: reg() }));
-      apply(tf.layers.batchNormalization());
+      apply(batchNorm());
       apply(tf.layers.activation({ activation: 'relu' }));
     }
     apply(tf.layers.maxPooling1d({ poolSize: 2 }));

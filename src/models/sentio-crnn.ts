@@ -6,7 +6,7 @@
  * output (pooled over time before the head).
  */
 import { tf } from './backend.ts';
-import { SeedSequence, SelfAttention } from './layers.ts';
+import { batchNorm, SeedSequence, SelfAttention } from './layers.ts';
 import type { Architecture, InputShape } from './types.ts';
 
 export interface SentioCrnnOptions {
@@ -49,7 +49,7 @@ function build(o: SentioCrnnOptions, input: InputShape, seed: number): tf.Layers
   let h: tf.SymbolicTensor = x;
   const conv = (filters: number) =>
     (h = tf.layers.conv1d({ filters, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: s.heNormal() }).apply(h) as tf.SymbolicTensor);
-  const bn = () => (h = tf.layers.batchNormalization().apply(h) as tf.SymbolicTensor);
+  const bn = () => (h = batchNorm().apply(h) as tf.SymbolicTensor);
   const pool = () => (h = tf.layers.maxPooling1d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor);
   const drop = (rate: number) => (h = tf.layers.dropout({ rate }).apply(h) as tf.SymbolicTensor);
   conv(o.filters1); bn(); conv(o.filters1); bn(); pool(); drop(o.dropoutConv1);
