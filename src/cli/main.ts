@@ -67,6 +67,9 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
     .option('--cv-only', 'only cross-validate, write no model')
     .option('--no-cv', 'skip cross-validation (no metrics or calibration in the card)')
     .option('--report <file>', 'also write the cross-validation report (.md, .csv or .json)')
+    .option('--work <dir>', 'folder for the run\'s state (default: <out>/.train-work; with --cv-only, .train-work-<recipe> next to the recipe)')
+    .option('--resume', 'continue the interrupted run in the work folder (same recipe required)')
+    .addHelpText('after', `\nThe work folder keeps each finished fold's out-of-fold predictions, each finished network and the running\nnetwork's checkpoint (saved every epoch). Ctrl-C stops at the next batch, keeps the last finished epoch and\nexits with 130; the same command with --resume skips what is finished and continues the interrupted network,\nto the same model and metrics as an uninterrupted run. The folder is deleted when the run completes.\n\nExit codes: 0 done, 1 error, 2 usage error (also: --resume with a different recipe), 130 interrupted.`)
     .action(async (opts: Parameters<typeof trainCommand>[0]) => {
       exitCode = await trainCommand(opts, io);
     });

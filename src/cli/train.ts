@@ -2,13 +2,31 @@
  * `sentio train --config recipe.json`: artist-grouped cross-validation of a window-model
  * recipe (report per fold and mean ± std), then the final ensemble trained on all songs and
  * written as a model folder whose `sentio.json` holds the recipe, metrics and calibration.
+ *
+ * The run keeps its state in a work folder (src/train/work-dir.ts): Ctrl-C stops the running
+ * network at the next batch, keeps its last finished epoch and exits with 130; `--resume`
+ * skips what is finished and continues the interrupted network from its checkpoint, to the
+ * same result as an uninterrupted run. The folder is deleted when the run completes.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evaluationToCsv, evaluationToJson, evaluationToMarkdown, type EvaluationResult } from '../eval/report.ts';
-import { crossValidate, prepareData, trainAndSave, type CrossValidation, type WindowModelConfig } from '../train/window-model.ts';
+import type { EpochLog } from '../train/trainer.ts';
+import {
+  crossValidate,
+  prepareData,
+  stageLabel,
+  trainAndSave,
+  TrainingInterrupted,
+  type CrossValidation,
+  type NetworkDone,
+  type NetworkId,
+  type RunOptions,
+  type WindowModelConfig,
+} from '../train/window-model.ts';
+import { WorkDir, WorkDirError } from '../train/work-dir.ts';
 import type { Console } from './features.ts';
-import { progressBar } from './progress.ts';
+import { printAbove, progressBar, type Bar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
@@ -18,6 +36,28 @@ export interface TrainCommandOptions {
   cvOnly?: boolean;
   cv?: boolean;
   report?: string;
+  /** Work folder for the run's state (default: `defaultWorkDir`). */
+  work?: string;
+  /** Continue the run kept in the work folder. */
+  resume?: boolean;
+  /** For programmatic callers and tests: aborting it acts like Ctrl-C. */
+  signal?: AbortSignal;
+  /** For programmatic callers and tests: called after every training batch. */
+  onBatch?: RunOptions['onBatch'];
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Where a run keeps its state unless `--work` says otherwise: `<out>/.train-work` when a
+ * model folder is written (one folder per model, deleted once the model is there);
+ * with `--cv-only`, `.train-work-<recipe name>` next to the recipe file (so the recipes of
+ * one folder do not share it).
+ */
+export function defaultWorkDir(o: Pick<TrainCommandOptions, 'config' | 'cvOnly'>, out: string | undefined): string {
+  if (out && !o.cvOnly) return path.join(out, '.train-work');
+  return path.join(path.dirname(o.config), `.train-work-${path.basename(o.config, path.extname(o.config))}`);
 }
 
 const REQUIRED: (keyof WindowModelConfig)[] = ['name', 'dataset', 'featureSet', 'windowSeconds', 'windowsPerClip', 'architecture', 'members', 'epochs', 'batchSize', 'learningRate', 'seed', 'folds', 'targets'];
@@ -42,13 +82,184 @@ export function cvToEvaluation(cv: CrossValidation, title: string): EvaluationRe
   return { title, folds: cv.folds.map((f) => ({ label: String(f.fold), quadrants: f.quadrants, regression: f.regression })) };
 }
 
+/** The recipe as it decides the training (`out` only says where the model goes), for the work folder's check. */
+function trainingRecipe(recipe: WindowModelConfig & { out?: string }): WindowModelConfig {
+  const copy: WindowModelConfig & { out?: string } = { ...recipe };
+  delete copy.out;
+  return copy;
+}
+
+/** A shell word for `s` (quoted only when needed), for the resume hint. */
+function shellWord(s: string): string {
+  return /^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that continues an interrupted run: the same options plus `--resume`. */
+export function resumeCommand(o: TrainCommandOptions): string {
+  const args = ['sentio', 'train', '--config', o.config];
+  if (o.out) args.push('--out', o.out);
+  if (o.work) args.push('--work', o.work);
+  if (o.cvOnly) args.push('--cv-only');
+  if (o.cv === false) args.push('--no-cv');
+  if (o.report) args.push('--report', o.report);
+  args.push('--resume');
+  return args.map(shellWord).join(' ');
+}
+
+/**
+ * Progress of the networks of a run: on a terminal one bar for the running network (stage,
+ * member, epoch, batches, live train loss and validation loss when there is one); otherwise
+ * one line per finished network, so logs stay readable.
+ */
+class NetworkProgress {
+  private bar: Bar | null = null;
+  private current: NetworkId | null = null;
+  private lossSum = 0;
+  private lossCount = 0;
+  private valLoss: number | null = null;
+
+  constructor(private readonly io: Console) {}
+
+  /** After every batch: (re)draws the bar on a terminal. */
+  batch(id: NetworkId, info: { epoch: number; batch: number; batches: number; loss: number }): void {
+    if (!this.io.isTTY) return;
+    if (info.batch === 0) {
+      this.lossSum = 0;
+      this.lossCount = 0;
+    }
+    // Mean of this epoch's batch losses so far: what the epoch's train loss is heading to.
+    this.lossSum += info.loss;
+    this.lossCount++;
+    const payload = {
+      network: `${stageLabel(id.stage)} member ${id.member + 1}/${id.members}`,
+      epoch: `${info.epoch + 1}/${id.epochs}`,
+      batch: `${info.batch + 1}/${info.batches}`,
+      loss: (this.lossSum / this.lossCount).toFixed(4),
+      val: this.valLoss === null ? '' : ` | val ${this.valLoss.toFixed(4)}`,
+    };
+    const value = info.epoch * info.batches + info.batch + 1;
+    if (this.current !== id) {
+      this.stop();
+      this.current = id;
+      this.bar = progressBar(this.io, '{network} |{bar}| epoch {epoch} batch {batch} | loss {loss}{val} | ETA {eta_formatted}');
+      this.bar.start(id.epochs * info.batches, value, payload);
+    } else this.bar?.update(value, payload);
+  }
+
+  /** After every epoch: keeps its validation loss for the bar. */
+  epoch(_id: NetworkId, log: EpochLog): void {
+    this.valLoss = log.valLoss;
+  }
+
+  /** When a network is done: removes the bar, or prints its line. */
+  network(id: NetworkId, done: NetworkDone): void {
+    this.valLoss = null;
+    if (this.io.isTTY) {
+      this.stop();
+      return;
+    }
+    const name = `${stageLabel(id.stage)}, member ${id.member + 1}/${id.members}`;
+    if (done.source === 'stored') {
+      this.print(`${name}: finished in an earlier run`);
+      return;
+    }
+    const losses = `train loss ${done.trainLoss?.toFixed(4) ?? '-'}` + (done.valLoss === null ? '' : `, validation loss ${done.valLoss.toFixed(4)}`);
+    const resumed = done.resumedAt > 0 ? ` (resumed after epoch ${done.resumedAt})` : '';
+    this.print(`${name}: ${losses}, ${done.seconds.toFixed(1)} s${resumed}`);
+  }
+
+  /** A line on stderr that does not break the bar. */
+  print(line: string): void {
+    printAbove(this.io, this.bar, line);
+  }
+
+  /** Removes the bar (before the next network's, or on interrupt). */
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+    this.current = null;
+  }
+}
+
+/**
+ * Runs `fn` with Ctrl-C (SIGINT) and `external` wired to the signal it gets: the first
+ * interrupt aborts (the trainer stops at the next batch and keeps its checkpoint); a second
+ * one quits at once, for when saving takes too long.
+ */
+async function withInterrupt<T>(external: AbortSignal | undefined, onInterrupt: () => void, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    if (++interrupts > 1) process.exit(EXIT_INTERRUPTED);
+    onInterrupt();
+    controller.abort();
+  };
+  const onExternal = () => controller.abort();
+  process.on('SIGINT', onSigint);
+  if (external?.aborted) controller.abort();
+  external?.addEventListener('abort', onExternal, { once: true });
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    external?.removeEventListener('abort', onExternal);
+  }
+}
+
+/**
+ * `sentio train`: returns 0 when the model (or, with --cv-only, the report) is written,
+ * `EXIT_INTERRUPTED` after Ctrl-C; usage errors (bad recipe, work folder in the way,
+ * --resume with another recipe) are thrown as `UsageError`.
+ */
 export async function trainCommand(o: TrainCommandOptions, io: Console): Promise<number> {
   const recipe = await readRecipe(o.config);
   const out = o.out ?? recipe.out;
   if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
+  const workDir = path.resolve(o.work ?? defaultWorkDir(o, out));
+  let work: WorkDir;
+  try {
+    work = await WorkDir.open(workDir, trainingRecipe(recipe), { resume: o.resume ?? false });
+  } catch (e) {
+    throw e instanceof WorkDirError ? new UsageError(e.message) : e;
+  }
+  if (o.resume) io.stderr.write(work.resumed ? `resuming the run in ${workDir}: ${await work.describe()}\n` : `nothing to resume in ${workDir}: starting a new run\n`);
+  const progress = new NetworkProgress(io);
+  try {
+    await withInterrupt(o.signal, () => progress.print('interrupting: saving the running network (Ctrl-C again to quit at once)'), async (signal) => {
+      const run: RunOptions = {
+        store: work,
+        signal,
+        onBatch: (id, info) => {
+          progress.batch(id, info);
+          o.onBatch?.(id, info);
+        },
+        onEpoch: (id, log) => progress.epoch(id, log),
+        onNetwork: (id, done) => progress.network(id, done),
+      };
+      await trainRun(o, recipe, out, run, io, progress);
+    });
+  } catch (e) {
+    if (!(e instanceof TrainingInterrupted)) throw e;
+    progress.stop();
+    const where = e.network ? ` during ${stageLabel(e.network.stage)}, member ${e.network.member + 1}/${e.network.members} (kept up to its last finished epoch)` : '';
+    io.stderr.write(`interrupted${where}; the run is saved in ${workDir}\ncontinue it with: ${resumeCommand(o)}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  // Everything is in the model folder and report now: the state is no longer needed.
+  await work.remove();
+  return EXIT.ok;
+}
+
+/** The run itself: features, cross-validation (report), final ensemble (model folder). */
+async function trainRun(o: TrainCommandOptions, recipe: WindowModelConfig, out: string | undefined, run: RunOptions, io: Console, progress: NetworkProgress): Promise<void> {
   const bar = io.isTTY ? progressBar(io, '{task} |{bar}| {value}/{total} {unit}') : null;
   bar?.start(1, 0, { task: 'features', unit: 'songs' });
   const data = await prepareData(recipe, (done, total) => {
+    // Features are cached per song, so stopping here loses nothing.
+    if (run.signal?.aborted) {
+      bar?.stop();
+      throw new TrainingInterrupted(null);
+    }
     bar?.setTotal(total);
     bar?.update(done);
   });
@@ -56,8 +267,11 @@ export async function trainCommand(o: TrainCommandOptions, io: Console): Promise
   io.stderr.write(`${data.songs.length} songs, ${data.dims} inputs, ${recipe.windowSeconds} s windows; ${recipe.members} × ${recipe.architecture}, ${recipe.epochs} epochs\n`);
   let cv: CrossValidation | null = null;
   if (o.cv !== false) {
-    cv = await crossValidate(recipe, data, (fold, r) =>
-      io.stderr.write(`fold ${fold}/${recipe.folds}: macro-F1 ${r.quadrants.macroF1.toFixed(3)}, arousal-half ${r.quadrants.arousalHalfAccuracy.toFixed(3)}, valence-half ${r.quadrants.valenceHalfAccuracy.toFixed(3)}\n`),
+    cv = await crossValidate(
+      recipe,
+      data,
+      (fold, r) => progress.print(`fold ${fold}/${recipe.folds}: macro-F1 ${r.quadrants.macroF1.toFixed(3)}, arousal-half ${r.quadrants.arousalHalfAccuracy.toFixed(3)}, valence-half ${r.quadrants.valenceHalfAccuracy.toFixed(3)}`),
+      run,
     );
     const evaluation = cvToEvaluation(cv, `${recipe.name}: ${recipe.folds}-fold cross-validation grouped by artist`);
     io.stdout.write(evaluationToMarkdown(evaluation) + '\n');
@@ -68,8 +282,7 @@ export async function trainCommand(o: TrainCommandOptions, io: Console): Promise
       await writeFile(o.report, text);
     }
   }
-  if (o.cvOnly) return EXIT.ok;
-  const card = await trainAndSave(recipe, data, out!, cv, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` });
+  if (o.cvOnly) return;
+  const card = await trainAndSave(recipe, data, out!, cv, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` }, run);
   io.stderr.write(`wrote ${out} (${card.members.length} members)\n`);
-  return EXIT.ok;
 }

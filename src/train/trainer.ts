@@ -87,6 +87,25 @@ interface TrainerState {
 }
 
 /**
+ * tfjs's `Adam.setWeights` sets the bias-correction powers β^(t+1) with `pow()`, while an
+ * uninterrupted run reaches them by t float32 multiplications, which round differently
+ * (~1e-7): replay the multiplications so a resumed run stays bit-identical. Reads Adam's
+ * internal (untyped) fields.
+ */
+function replayAdamBetaPowers(optimizer: tf.AdamOptimizer): void {
+  const adam = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable; beta1: number; beta2: number; iterations: number };
+  const replay = (beta: number): number => {
+    let acc = Math.fround(beta);
+    for (let t = 0; t < adam.iterations; t++) acc = Math.fround(acc * Math.fround(beta));
+    return acc;
+  };
+  tf.tidy(() => {
+    adam.accBeta1.assign(tf.scalar(replay(adam.beta1)));
+    adam.accBeta2.assign(tf.scalar(replay(adam.beta2)));
+  });
+}
+
+/**
  * Runs `fn(reseed)` with `Math.random` under our control: `reseed(seed)` installs a seeded
  * generator (the trainer calls it at every epoch start, so a run resumed at epoch k draws
  * what an uninterrupted one would); the original is restored afterwards.
@@ -186,6 +205,7 @@ export async function train(
     try {
       const saved = JSON.parse(await readFile(join(dir, 'last', 'optimizer.json'), 'utf8')) as { name: string; shape: number[]; values: number[] }[];
       await optimizer.setWeights(saved.map((w) => ({ name: w.name, tensor: tf.tensor(w.values, w.shape) })));
+      replayAdamBetaPowers(optimizer);
     } catch {
       // A checkpoint without optimizer state: continue with fresh moments.
     }

@@ -20,7 +20,7 @@ import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, typ
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
-import { predictExamples, train, type Examples } from './trainer.ts';
+import { predictExamples, train, type EpochLog, type Examples } from './trainer.ts';
 
 export interface WindowModelConfig {
   name: string;
@@ -130,26 +130,128 @@ export interface TrainedEnsemble {
   normalization: Standardization;
 }
 
-/** Trains `config.members` networks on `clips`; `onMember` reports progress. */
-export async function trainEnsemble(config: WindowModelConfig, data: PreparedData, clips: number[], onEpoch?: (member: number, epoch: number, loss: number) => void): Promise<TrainedEnsemble> {
+/** Which part of a run a network belongs to: a cross-validation fold (1-based) or the final ensemble. */
+export type Stage = { kind: 'fold'; fold: number; folds: number } | { kind: 'final' };
+
+/** One network of a run: `member` (0-based) of the ensemble of `stage`. */
+export interface NetworkId {
+  stage: Stage;
+  member: number;
+  members: number;
+  epochs: number;
+}
+
+/** `fold 2/5` or `final`, for progress lines. */
+export function stageLabel(stage: Stage): string {
+  return stage.kind === 'fold' ? `fold ${stage.fold}/${stage.folds}` : 'final';
+}
+
+/** A finished fold as kept for resuming: its test songs (ids, in fold order) and their out-of-fold predictions. */
+export interface SavedFold {
+  fold: number;
+  songs: string[];
+  predictions: [number, number][];
+}
+
+/**
+ * Keeps the finished parts of a run so an interrupted one can continue where it stopped
+ * (the CLI's work folder, src/train/work-dir.ts). Every network is seeded by its own
+ * position (seed, fold, member, epoch), never by what ran before it, which is what makes
+ * skipping finished parts give the same result as running them.
+ */
+export interface RunStore {
+  /** The member's weights when an earlier run finished it, else null. */
+  loadMember(id: NetworkId): Promise<tf.LayersModel | null>;
+  saveMember(id: NetworkId, model: tf.LayersModel): Promise<void>;
+  /** The trainer's checkpoint folder for the member; training resumes from it when it holds one. */
+  checkpointDir(id: NetworkId): string;
+  loadFold(fold: number): Promise<SavedFold | null>;
+  saveFold(saved: SavedFold): Promise<void>;
+}
+
+/** How a network ended up in the ensemble, for progress lines. */
+export interface NetworkDone {
+  /** `stored`: finished by an earlier run and loaded; `trained`: trained now (`resumedAt` > 0 when continued from a checkpoint). */
+  source: 'trained' | 'stored';
+  /** Epochs already done in an earlier run when training continued from a checkpoint. */
+  resumedAt: number;
+  /** Mean training loss of the last epoch (null for stored members). */
+  trainLoss: number | null;
+  valLoss: number | null;
+  /** Wall time of this run's part of the training. */
+  seconds: number;
+}
+
+/** Optional persistence, interruption and progress for `trainEnsemble`/`crossValidate`/`trainAndSave`. */
+export interface RunOptions {
+  store?: RunStore;
+  /** Aborting stops the running network at the next batch (its checkpoint keeps the last full epoch) and throws `TrainingInterrupted`. */
+  signal?: AbortSignal;
+  onBatch?: (id: NetworkId, info: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  onEpoch?: (id: NetworkId, log: EpochLog) => void;
+  onNetwork?: (id: NetworkId, done: NetworkDone) => void;
+}
+
+/** Thrown when `RunOptions.signal` stopped a run; `network` is the one that was running (null: none yet). */
+export class TrainingInterrupted extends Error {
+  constructor(readonly network: NetworkId | null) {
+    super(network ? `training interrupted (${stageLabel(network.stage)}, member ${network.member + 1}/${network.members})` : 'training interrupted');
+    this.name = 'TrainingInterrupted';
+  }
+}
+
+/**
+ * Trains `config.members` networks on `clips`. With `run.store`, members finished earlier
+ * are loaded instead of trained, and the running one checkpoints every epoch.
+ */
+export async function trainEnsemble(config: WindowModelConfig, data: PreparedData, clips: number[], run: RunOptions = {}, stage: Stage = { kind: 'final' }): Promise<TrainedEnsemble> {
   await useBackend(config.backend ?? 'wasm');
   const arch = getArchitecture(config.architecture);
   const options = resolveOptions(arch, config.options);
   const first = sampleWindows(data, clips, config.windowsPerClip, config.seed);
   const normalization = fitStandardization({ rows: first.count, cols: data.dims, data: first.x });
-  const members = [];
-  for (let m = 0; m < config.members; m++) {
-    const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
-    await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      learningRate: config.learningRate,
-      patience: 0,
-      reduceLrPatience: 0,
-      seed: config.seed * 100 + m,
-      onEpoch: (log) => onEpoch?.(m, log.epoch, log.trainLoss),
-    });
-    members.push(model);
+  const members: tf.LayersModel[] = [];
+  try {
+    for (let m = 0; m < config.members; m++) {
+      const id: NetworkId = { stage, member: m, members: config.members, epochs: config.epochs };
+      const stored = await run.store?.loadMember(id);
+      if (stored) {
+        members.push(stored);
+        run.onNetwork?.(id, { source: 'stored', resumedAt: 0, trainLoss: null, valLoss: null, seconds: 0 });
+        continue;
+      }
+      const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
+      const started = performance.now();
+      let epochsNow = 0;
+      const result = await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        learningRate: config.learningRate,
+        patience: 0,
+        reduceLrPatience: 0,
+        seed: config.seed * 100 + m,
+        // Checkpointing only saves: the weights and the random draws are those of a run without it.
+        checkpointDir: run.store?.checkpointDir(id),
+        resume: run.store !== undefined,
+        signal: run.signal,
+        onBatch: run.onBatch && ((info) => run.onBatch!(id, info)),
+        onEpoch: (log) => {
+          epochsNow++;
+          run.onEpoch?.(id, log);
+        },
+      });
+      if (result.stopped === 'interrupted') {
+        model.dispose();
+        throw new TrainingInterrupted(id);
+      }
+      await run.store?.saveMember(id, model);
+      members.push(model);
+      const last = result.history.at(-1);
+      run.onNetwork?.(id, { source: 'trained', resumedAt: result.history.length - epochsNow, trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, seconds: (performance.now() - started) / 1000 });
+    }
+  } catch (e) {
+    members.forEach((m) => m.dispose());
+    throw e;
   }
   return { members, normalization };
 }
@@ -185,17 +287,31 @@ export interface CrossValidation {
   predictions: [number, number][];
 }
 
-/** Artist-grouped, quadrant-stratified k-fold cross-validation of the recipe. */
-export async function crossValidate(config: WindowModelConfig, data: PreparedData, onFold?: (fold: number, result: FoldResult) => void): Promise<CrossValidation> {
+/**
+ * Artist-grouped, quadrant-stratified k-fold cross-validation of the recipe. With
+ * `run.store`, folds finished earlier contribute their saved predictions instead of being
+ * trained again (the metrics are computed from the predictions either way).
+ */
+export async function crossValidate(config: WindowModelConfig, data: PreparedData, onFold?: (fold: number, result: FoldResult) => void, run: RunOptions = {}): Promise<CrossValidation> {
   const quadrants = data.songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
   const folds: Fold[] = groupKFold(data.songs.map((s) => s.artist ?? s.id), config.folds, config.seed, quadrants);
   const predictions: [number, number][] = new Array(data.songs.length);
   const results: FoldResult[] = [];
   for (const [k, fold] of folds.entries()) {
-    const ensemble = await trainEnsemble(config, data, fold.train);
-    const pred = predictSongs(ensemble, data, fold.test);
-    ensemble.members.forEach((m) => m.dispose());
-    for (const [i, p] of pred) predictions[i] = p;
+    const songs = fold.test.map((i) => data.songs[i].id);
+    const saved = await run.store?.loadFold(k + 1);
+    if (saved) {
+      if (saved.songs.length !== songs.length || saved.songs.some((id, j) => id !== songs[j])) {
+        throw new Error(`the saved fold ${k + 1} was made with other test songs (has the dataset changed?); start a new run`);
+      }
+      fold.test.forEach((i, j) => (predictions[i] = saved.predictions[j]));
+    } else {
+      const ensemble = await trainEnsemble(config, data, fold.train, run, { kind: 'fold', fold: k + 1, folds: config.folds });
+      const pred = predictSongs(ensemble, data, fold.test);
+      ensemble.members.forEach((m) => m.dispose());
+      for (const [i, p] of pred) predictions[i] = p;
+      await run.store?.saveFold({ fold: k + 1, songs, predictions: fold.test.map((i) => predictions[i]) });
+    }
     const result = scoreSongs(data, fold.test, predictions, quadrants, k + 1);
     results.push(result);
     onFold?.(k + 1, result);
@@ -247,9 +363,9 @@ export function fitSlope(x: number[], positive: boolean[]): number {
   return Number(best.toFixed(3));
 }
 
-/** Trains the final ensemble on every song and writes the model folder with its card. */
-export async function trainAndSave(config: WindowModelConfig, data: PreparedData, outDir: string, cv: CrossValidation | null, extra: { command: string; library: string }): Promise<ModelCard> {
-  const ensemble = await trainEnsemble(config, data, data.songs.map((_, i) => i));
+/** Trains the final ensemble on every song (`run`: as for `trainEnsemble`) and writes the model folder with its card. */
+export async function trainAndSave(config: WindowModelConfig, data: PreparedData, outDir: string, cv: CrossValidation | null, extra: { command: string; library: string }, run: RunOptions = {}): Promise<ModelCard> {
+  const ensemble = await trainEnsemble(config, data, data.songs.map((_, i) => i), run, { kind: 'final' });
   await mkdir(outDir, { recursive: true });
   const memberNames: string[] = [];
   for (const [m, model] of ensemble.members.entries()) {
