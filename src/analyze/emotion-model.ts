@@ -118,6 +118,10 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (!c || typeof c !== 'object') fail('not a JSON object');
   if (c.format !== 'sentio-model') fail(`format is '${String(c.format)}', expected 'sentio-model'`);
   if (c.formatVersion !== 1) fail(`unsupported formatVersion ${String(c.formatVersion)}`);
+  const kind = (c as { kind?: unknown }).kind;
+  if (kind !== undefined && kind !== 'window') {
+    throw new Error(`${source}: a '${String(kind)}' model (${String(c.architecture)}, from a "recipe": "${String(kind)}" training run); analyze and eval load window models only`);
+  }
   if (!Array.isArray(c.members) || c.members.length === 0) fail('no members');
   if (!c.input || !c.normalization || c.normalization.mean.length !== c.input.dims) fail('normalisation does not match input.dims');
   if (!c.featureSet?.name) fail('no featureSet');

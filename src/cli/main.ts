@@ -61,7 +61,7 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
 
   program
     .command('train')
-    .description('cross-validate and train a window model from a JSON recipe (e.g. models/default/train.json)')
+    .description('train from a JSON recipe: a window model with cross-validation (e.g. models/default/train.json) or, with "recipe": "sequence", a sequence model on per-0.5 s labels (e.g. models/examples/crnn-deam.json)')
     .requiredOption('-c, --config <file>', 'training recipe (JSON)')
     .option('-o, --out <dir>', 'model folder to write (default: the recipe\'s "out")')
     .option('--cv-only', 'only cross-validate, write no model')

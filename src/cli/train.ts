@@ -25,6 +25,7 @@ import {
   type WindowModelConfig,
 } from '../train/window-model.ts';
 import { WorkDir, WorkDirError } from '../train/work-dir.ts';
+import { readSequenceRecipe, recipeKind, saveSequenceModel, SequenceRecipeError, SequenceTrainingInterrupted, trainSequenceRecipe } from '../train/sequence-recipe.ts';
 import type { Console } from './features.ts';
 import { printAbove, progressBar, type Bar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
@@ -212,6 +213,7 @@ async function withInterrupt<T>(external: AbortSignal | undefined, onInterrupt: 
  * --resume with another recipe) are thrown as `UsageError`.
  */
 export async function trainCommand(o: TrainCommandOptions, io: Console): Promise<number> {
+  if ((await peekRecipeKind(o.config)) === 'sequence') return trainSequenceCommand(o, io);
   const recipe = await readRecipe(o.config);
   const out = o.out ?? recipe.out;
   if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
@@ -285,4 +287,74 @@ async function trainRun(o: TrainCommandOptions, recipe: WindowModelConfig, out: 
   if (o.cvOnly) return;
   const card = await trainAndSave(recipe, data, out!, cv, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` }, run);
   io.stderr.write(`wrote ${out} (${card.members.length} members)\n`);
+}
+
+// ---------------------------------------------------------------------------------------
+// "recipe": "sequence": dynamic-label sequence models (src/train/sequence-recipe.ts)
+// ---------------------------------------------------------------------------------------
+
+/** The recipe's `"recipe"` key ('window' when absent); unreadable files go the window way, which reports them. */
+async function peekRecipeKind(file: string): Promise<'window' | 'sequence'> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch {
+    return 'window';
+  }
+  try {
+    return recipeKind(json, file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Writes an evaluation report as .md, .csv or .json by the file's extension. */
+async function writeReport(file: string, evaluation: EvaluationResult): Promise<void> {
+  const ext = path.extname(file).toLowerCase();
+  const text = ext === '.csv' ? evaluationToCsv(evaluation) : ext === '.json' ? evaluationToJson(evaluation) : evaluationToMarkdown(evaluation);
+  await writeFile(file, text);
+}
+
+/**
+ * `sentio train` with a sequence recipe: one network per seed on the training songs (early
+ * stopping on the validation songs), scored on the test songs, written as a model folder of
+ * kind 'sequence'. `--cv-only` writes no model; `--resume`/`--work` do not apply.
+ */
+async function trainSequenceCommand(o: TrainCommandOptions, io: Console): Promise<number> {
+  let config;
+  try {
+    config = await readSequenceRecipe(o.config);
+  } catch (e) {
+    throw e instanceof SequenceRecipeError ? new UsageError(e.message) : e;
+  }
+  if (o.resume) throw new UsageError(`${o.config}: --resume applies to window-model recipes only (a sequence recipe trains from the start)`);
+  const out = o.out ?? config.out;
+  if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
+  const print = (line: string) => io.stderr.write(line + '\n');
+  try {
+    const result = await withInterrupt(o.signal, () => print('interrupting: stopping at the next batch'), (signal) =>
+      trainSequenceRecipe(config, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` }, {
+        log: print,
+        signal,
+        onEpoch: io.isTTY ? (seed, l) => print(`seed ${seed}, epoch ${l.epoch + 1}/${config.epochs}: train loss ${l.trainLoss.toFixed(4)}${l.valLoss === null ? '' : `, validation loss ${l.valLoss.toFixed(4)}`}`) : undefined,
+      }),
+    );
+    try {
+      io.stdout.write(evaluationToMarkdown(result.evaluation) + '\n');
+      if (o.report) await writeReport(o.report, result.evaluation);
+      if (!o.cvOnly) {
+        await saveSequenceModel(out!, result);
+        print(`wrote ${out} (${result.card.members.length} member${result.card.members.length === 1 ? '' : 's'}, ${config.architecture}, ${config.sequenceLength} frames)`);
+      }
+    } finally {
+      for (const m of result.models) m.dispose();
+    }
+  } catch (e) {
+    if (e instanceof SequenceTrainingInterrupted) {
+      print(`${e.message}; nothing written (sequence recipes do not keep a work folder)`);
+      return EXIT_INTERRUPTED;
+    }
+    throw e instanceof SequenceRecipeError ? new UsageError(e.message) : e;
+  }
+  return EXIT.ok;
 }

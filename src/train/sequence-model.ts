@@ -549,3 +549,18 @@ export async function runRecipe(
 export function rmseRecord(report: RegressionReport): { valence: number; arousal: number; average: number } {
   return { valence: report.valence.rmse, arousal: report.arousal.rmse, average: (report.valence.rmse + report.arousal.rmse) / 2 };
 }
+
+/** The example builder of an architecture's output kind (`sequence`: per-frame targets; `window`: one target per label). */
+export function exampleBuilder(output: 'sequence' | 'window'): typeof sequenceExamples {
+  return output === 'sequence' ? sequenceExamples : windowExamples;
+}
+
+/** The per-song predictor of an architecture's output kind, matching {@link exampleBuilder}. */
+export function songPredictor(output: 'sequence' | 'window'): typeof predictSequenceSong {
+  return output === 'sequence' ? predictSequenceSong : predictWindowSong;
+}
+
+/** The input representation an output kind reads by default: label frames (mean per 0.5 s) for `sequence`, feature rows for `window`. */
+export function defaultRepresentation(output: 'sequence' | 'window'): InputRepresentation {
+  return output === 'sequence' ? { kind: 'label-frames', stats: 'mean' } : { kind: 'feature-rows' };
+}
