@@ -12,6 +12,7 @@
  * machine: the table compares architectures at roughly equal effort, not at their best.
  * Every model fits the default model's quadrant-anchored targets (`songTargets`).
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -108,6 +109,8 @@ interface RowResult {
   foldSeconds: { wall: MeanStd; cpu: MeanStd };
   details: Record<string, unknown>;
   command: string;
+  /** `git rev-parse --short HEAD` when the row started, `+dirty` if src/ or models/ had uncommitted changes. */
+  code?: string;
   finishedAt: string;
   loadAverageAtStart: number[];
 }
@@ -196,7 +199,7 @@ async function runWindowRow(ctx: Context, row: WindowRow) {
   return {
     run: { predictions: cv.predictions, wall, cpu },
     featureSet: recipe.featureSet,
-    input: `${recipe.windowSeconds} s window statistics (${data.dims})`,
+    input: `${recipe.windowSeconds} s windows, ${recipe.input ?? 'window-stats'} (${data.dims})`,
     training: `${recipe.members} members × ${recipe.epochs} epochs × ${recipe.windowsPerClip} random windows/clip, batch ${recipe.batchSize}, Adam ${recipe.learningRate}`,
     epochs: recipe.epochs,
     details: { recipe: row.recipe, config: { ...recipe, dataset: { name: '4q' } }, windowModelMeanStd: cv.meanStd },
@@ -224,9 +227,23 @@ async function runMeanRow(ctx: Context, row: MeanRow) {
   return { run, featureSet: '—', input: '—', training: 'training-fold mean of the targets', epochs: null, details: {} };
 }
 
+/**
+ * The commit the code is at, `+dirty` when src/ or models/ have uncommitted changes: the
+ * project moves while long runs go on, and rows from different code are not comparable.
+ */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    return git('rev-parse', '--short', 'HEAD') + (git('status', '--porcelain', '--', 'src', 'models') ? '+dirty' : '');
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** Runs one row and gathers its scores. */
 async function runRow(ctx: Context, row: RowSpec, command: string): Promise<RowResult> {
   const load = loadavg().map((v) => Number(v.toFixed(2)));
+  const code = codeVersion();
   const r = row.kind === 'clip' ? await runClipRow(ctx, row) : row.kind === 'window' ? await runWindowRow(ctx, row) : row.kind === 'svr' ? await runSvrRow(ctx, row) : await runMeanRow(ctx, row);
   const scores: StaticScores = scoreCrossValidation(ctx.songs, ctx.folds, r.run.predictions);
   const q = scores.overall.quadrants;
@@ -243,6 +260,7 @@ async function runRow(ctx: Context, row: RowSpec, command: string): Promise<RowR
     foldSeconds: { wall: meanStd(r.run.wall), cpu: meanStd(r.run.cpu) },
     details: r.details,
     command,
+    code,
     finishedAt: new Date().toISOString(),
     loadAverageAtStart: load,
   };
@@ -312,7 +330,7 @@ function csvTable(rows: RowResult[]): Table {
   const keys = Object.keys(rows[0].metrics);
   return {
     columns: ['name', 'model', 'featureSet', 'input', 'training', 'epochs', ...keys.flatMap((k) => [`${k}_mean`, `${k}_std`]), 'pooledMacroF1', 'foldSecondsWall', 'foldSecondsCpu'],
-    rows: rows.map((r) => [r.name, r.model, r.featureSet, r.input, r.training, r.epochs ?? '', ...keys.flatMap((k) => [r.metrics[k].mean, r.metrics[k].std]), r.pooled.macroF1, r.foldSeconds.wall.mean, r.foldSeconds.cpu.mean]),
+    rows: rows.map((r) => [r.name, r.model, r.featureSet, r.input, r.training, r.epochs === null ? '' : String(r.epochs), ...keys.flatMap((k) => [r.metrics[k].mean, r.metrics[k].std]), r.pooled.macroF1, r.foldSeconds.wall.mean, r.foldSeconds.cpu.mean]),
   };
 }
 
@@ -326,32 +344,37 @@ function markdown(rows: RowResult[], zeroLoss: number): string {
     "`src/train/clip-model.ts`: each epoch one random crop of the architecture's `defaultFrames` per training clip, standardised",
     "with the fold's training statistics, the static target repeated on every frame for sequence outputs (`crnn`, `crnn-nb`); a",
     'test clip is scored by the mean over crops tiling the whole clip. Every network keeps its registry defaults (`src/models`).',
-    "`sentio-mlp` is the default model's own recipe (`models/default/train.json`), rerun here.",
+    "`sentio-mlp` is the default model's own recipe (`models/default/train.json`), rerun here as it is (when written, its",
+    'row reproduced `docs/default-model-cv.md` exactly).',
     '',
-    "Epochs were set from a throughput probe so that each network's five folds cost roughly 5–8 CPU-minutes on one core; the",
-    'last column shows what each row actually spent. This compares architectures at roughly equal effort, not at their best.',
+    "Epochs were set from a throughput probe, then corrected after a first run, so that each network's five folds cost roughly",
+    '5–7 CPU-minutes on one core (`sentio-mlp`, the default recipe run as it is, costs more); the last column shows what each',
+    'row actually spent. This compares architectures at roughly equal effort, not at their best.',
     '',
     tableToMarkdown(markdownTable(rows)),
     'macro-F1 is mean ± std over the 5 folds; the other columns are fold means (std in the CSV/JSON). arousal-half / valence-half:',
     "share of clips whose predicted quadrant is on the right side of the arousal / valence axis. RMSE and Pearson r are against the",
     "dataset's continuous valence/arousal (Warriner word norms, mostly within ±0.6), as in `docs/default-model-cv.md`. The models",
-    'were trained on the wider quadrant-anchored targets, so RMSE rewards outputs shrunk towards 0 (the mean baseline and the',
-    'collapsed rows have the lowest): compare r. r is "—" for the mean baseline (a constant has no correlation). s/fold: wall and',
-    "process-CPU seconds to fit and score one fold with features already cached, on this project's 2-core machine shared with",
-    'other jobs (load average at the start of each row in the JSON).',
+    'were trained on the wider quadrant-anchored targets, so RMSE favours outputs shrunk towards 0 (the mean baseline and the',
+    'collapsed `crnn-nb` have the lowest arousal RMSE): compare r. r is "—" for the mean baseline (a constant has no correlation).',
+    "s/fold: wall and process-CPU seconds to fit and score one fold with features already cached, on this project's 2-core",
+    'machine shared with other jobs (load average at the start of each row in the JSON).',
     '',
     'Notes:',
     '',
-    '- `crnn`, `crnn-nb`: the registry defaults are Malik et al.\'s ElasticNet (l1 0.1, l2 0.001) on the conv weights and on the',
-    "  sum of the conv activations. On 10 × 260 emobase260 crops that penalty is most of the training loss (table below) and",
-    '  drives the outputs towards a constant, whose sign then decides the quadrant: see "most predicted". The `-malik-logmel`',
-    '  rows feed their other input, 40 log-mel bands per 0.5 s, on which the activity penalty weighs 6.5 × less.',
-    '- `svr`: C = 0.1 is seed 003\'s choice by RMSE; it bounds every dual coefficient, so the outputs stay close to the training',
+    "- `crnn`, `crnn-nb`: the registry defaults are Malik et al.'s ElasticNet (l1 0.1, l2 0.001) on the conv weights and on the",
+    '  sum of the conv activations. That penalty dominates the training loss (table below: hundreds at epoch 1, and still above',
+    '  the MSE of predicting 0 at the last epoch) and pulls the outputs towards a constant, whose sign then decides the quadrant;',
+    '  `crnn-nb` on emobase260 gives one quadrant to most clips (see "most predicted"). The `-malik-logmel` rows feed',
+    "  Malik et al.'s other input, 40 log-mel bands per 0.5 s, on which the activity penalty weighs 6.5 × less.",
+    "- `svr`: C = 0.1 is seed 003's choice by RMSE; it bounds every dual coefficient, so the outputs stay close to the training",
     '  bias and their signs (the quadrant) are easily wrong. `svr-emobase260-c1` is the same model with C = 1.',
-    '- `sentio-cnn`, `sentio-crnn`: at this budget they get 4–5 epochs of one crop per clip (about 90 Adam steps) and their loss',
-    '  is still falling: these rows measure what ~6 CPU-minutes buy, not what the architectures can do.',
-    "- `sentio-mlp` differs from `docs/default-model-cv.md` (0.658 ± 0.043): that report was computed from an earlier extraction",
-    '  of the `sentio-frames` cache, whose values differ from the current one.',
+    '- `sentio-cnn`, `sentio-crnn`: at this budget they get 4–5 epochs of one crop per clip (72–90 Adam steps) and end barely',
+    '  below the MSE of predicting 0: these rows measure what ~6 CPU-minutes buy, not what the architectures can do.',
+    '- Most rows get arousal right far more often than valence; the networks on frame features lose mostly on valence.',
+    '- Every row with batch norm (`crnn*`, `sentio-cnn`, `sentio-crnn`) ran after its momentum became 0.9 (commit 2a1084d).',
+    '  Features come from `.cache/features`, which is keyed by audio file, not by feature code: rows read whatever extraction',
+    '  the cache held (see the dates below).',
     '',
     '## Macro-F1 per fold',
     '',
@@ -368,13 +391,13 @@ function markdown(rows: RowResult[], zeroLoss: number): string {
     '## Regenerate',
     '',
     '```sh',
-    'nice -n 10 node --import tsx scripts/cv-architectures.ts                  # every row (about 75 minutes)',
+    'nice -n 10 node --import tsx scripts/cv-architectures.ts                  # every row (about 70 minutes on a warm cache)',
     'nice -n 10 node --import tsx scripts/cv-architectures.ts --only crnn,svr  # rerun some rows, keep the others',
     '```',
     '',
     'Rows were produced by:',
     '',
-    ...rows.map((r) => `- \`${r.name}\`: \`${r.command}\` (${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC)`),
+    ...rows.map((r) => `- \`${r.name}\`: \`${r.command}\` (${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC${r.code ? `, code ${r.code}` : ''})`),
     '',
     'Per-fold values, training losses, options and pooled confusion matrices: `architectures-4q-cv.json`; one line per row:',
     '`architectures-4q-cv.csv`.',
