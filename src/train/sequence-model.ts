@@ -29,8 +29,9 @@ import { getFeatureSet } from '../features/index.ts';
 import { STD_FLOOR, type Standardization } from '../features/summary.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
+import type { Architecture, Options } from '../models/types.ts';
 import type { LossName } from './losses.ts';
-import { predictExamples, train, type EpochLog, type Examples } from './trainer.ts';
+import { predictExamples, train, type EpochLog, type Examples, type TrainOptions, type TrainResult } from './trainer.ts';
 
 /** Spacing of the dynamic annotations of DEAM and the 1000 Songs database. */
 export const LABEL_HOP_SECONDS = 0.5;
@@ -486,6 +487,39 @@ export function holdOutSongs<T>(songs: readonly T[], fraction: number, seed: num
   return { fit: order.slice(n), validation: order.slice(0, n) };
 }
 
+/** How one network is fitted (the fields of {@link SequenceRecipe} the trainer needs). */
+export type NetworkTraining = Pick<SequenceRecipe, 'epochs' | 'batchSize' | 'learningRate' | 'loss' | 'patience'>;
+
+/**
+ * Builds one network of `arch` seeded with `seed` and trains it on `trainEx` (early stopping
+ * on `valEx` when given). Adam at a fixed learning rate, as both papers use. Shared by the
+ * reproduce protocols ({@link runRecipe}) and `sentio train`'s sequence recipes.
+ */
+export async function trainNetwork(
+  arch: Architecture,
+  options: Options,
+  settings: NetworkTraining,
+  frames: number,
+  dims: number,
+  trainEx: Examples,
+  valEx: Examples | null,
+  seed: number,
+  hooks: Pick<TrainOptions, 'signal' | 'onEpoch' | 'onBatch'> = {},
+): Promise<{ model: tf.LayersModel; result: TrainResult }> {
+  const model = arch.build(options, { frames, dims }, seed);
+  const result = await train(model, () => trainEx, valEx, {
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    loss: settings.loss,
+    patience: valEx ? settings.patience : 0,
+    reduceLrPatience: 0,
+    seed,
+    ...hooks,
+  });
+  return { model, result };
+}
+
 /**
  * Trains `recipe.members` networks on `trainSongs` with `seed` and scores them on each
  * evaluation set. Inputs are standardised with statistics of the fitting songs only.
@@ -503,8 +537,8 @@ export async function runRecipe(
   const options = resolveOptions(arch, recipe.options);
   const { fit, validation } = holdOutSongs(trainSongs, recipe.validationFraction, seed * 7907 + 17);
   const norm = fitStandardizationOnSongs(fit);
-  const build = arch.output === 'sequence' ? sequenceExamples : windowExamples;
-  const predict = arch.output === 'sequence' ? predictSequenceSong : predictWindowSong;
+  const build = exampleBuilder(arch.output);
+  const predict = songPredictor(arch.output);
   const trainEx = build(fit, recipe.frames, norm);
   if (trainEx.count === 0) throw new Error(`no training examples: every training song is shorter than ${recipe.frames} frames`);
   const held = validation.length > 0 ? build(validation, recipe.frames, norm) : null;
@@ -515,20 +549,10 @@ export async function runRecipe(
   const epochsTrained: number[] = [];
   let parameters = 0;
   for (let m = 0; m < recipe.members; m++) {
-    const memberSeed = seed * 1000 + m;
-    const model = arch.build(options, { frames: recipe.frames, dims }, memberSeed);
-    parameters = model.countParams();
-    const result = await train(model, () => trainEx, valEx, {
-      epochs: recipe.epochs,
-      batchSize: recipe.batchSize,
-      learningRate: recipe.learningRate,
-      loss: recipe.loss,
-      patience: valEx ? recipe.patience : 0,
-      // Both papers use Adam at a fixed learning rate.
-      reduceLrPatience: 0,
-      seed: memberSeed,
+    const { model, result } = await trainNetwork(arch, options, recipe, recipe.frames, dims, trainEx, valEx, seed * 1000 + m, {
       onEpoch: (log) => hooks.onEpoch?.(m, log),
     });
+    parameters = model.countParams();
     epochsTrained.push(result.history.length);
     const byName: Record<string, SongPrediction[]> = {};
     for (const [name, songs] of Object.entries(evaluation)) byName[name] = songs.map((s) => predict(model, s, recipe.frames, norm));

@@ -38,12 +38,13 @@ import {
   loadSeries,
   scoreSongs,
   songPredictor,
+  trainNetwork,
   type FeatureSource,
   type InputRepresentation,
   type SeriesSong,
   type SongPrediction,
 } from './sequence-model.ts';
-import { train, type EpochLog } from './trainer.ts';
+import type { EpochLog } from './trainer.ts';
 
 /** `featureSet` value naming DEAM's published per-0.5 s features (`features/<id>.csv`). */
 export const DEAM_CSV_FEATURES = 'deam-csv';
@@ -323,22 +324,14 @@ export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { c
   let parameters = 0;
   try {
     for (const seed of config.seeds) {
-      const model = arch.build(options, { frames, dims }, seed * 1000);
-      models.push(model);
-      parameters = model.countParams();
       const started = performance.now();
-      const result = await train(model, () => trainEx, valEx, {
-        epochs: config.epochs,
-        batchSize: config.batchSize,
-        learningRate: config.learningRate,
-        loss: config.loss,
-        patience: valEx ? config.patience : 0,
-        reduceLrPatience: 0,
-        seed: seed * 1000,
+      const { model, result } = await trainNetwork(arch, options, config, frames, dims, trainEx, valEx, seed * 1000, {
         signal: hooks.signal,
         onEpoch: (l) => hooks.onEpoch?.(seed, l),
         onBatch: (b) => hooks.onBatch?.(seed, b),
       });
+      models.push(model);
+      parameters = model.countParams();
       if (result.stopped === 'interrupted') throw new SequenceTrainingInterrupted(`interrupted while training seed ${seed}`);
       epochsTrained.push(result.history.length);
       const p = split.test.map((s) => predict(model, s, frames, norm));
