@@ -30,6 +30,7 @@ export class PowerSpectrum {
   private readonly inputPtr: number;
   private readonly outputPtr: number;
   private readonly workPtr: number;
+  private inputView?: Float32Array;
 
   /** @param size transform length: a power of two ≥ 32 */
   constructor(readonly size: number) {
@@ -43,11 +44,12 @@ export class PowerSpectrum {
   }
 
   /**
-   * The frame to transform: write `size` samples here, then call {@link power}. A fresh view
-   * each time, since WASM memory growth (another transform's setup) detaches old views.
+   * The frame to transform: write `size` samples here, then call {@link power}. The view is
+   * made again only when WASM memory has grown (growth detaches old views), not per frame.
    */
   input(): Float32Array {
-    return wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
+    if (this.inputView?.buffer !== wasm.HEAPF32.buffer) this.inputView = wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
+    return this.inputView;
   }
 
   /**
