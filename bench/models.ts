@@ -10,7 +10,7 @@
  *   inputs — speed does not depend on what the features are — and targets in [-0.7, 0.7].
  *   Epoch 0 is a warm-up of 4 examples (kernel set-up, first allocations); epoch 1 is timed,
  *   and seconds per epoch are reported for an epoch of {@link EPOCH_EXAMPLES} examples,
- *   scaled from the timed one. The cpu backend is up to ~100× slower, so its timed epoch is
+ *   scaled from the timed one. The cpu backend trained up to ~80× slower in our runs, so its timed epoch is
  *   shorter for the slow models (see {@link cpuTimedExamples}): down to one batch of 4 for
  *   the log-mel convolutional ones, whose cpu cost grows linearly with the batch (per-op
  *   overhead is negligible there: 2.7–2.8 s per example at batch 4 and at batch 32). The

@@ -9,6 +9,7 @@ import { getFeatureSet } from '../src/features/index.ts';
 import { groupKFold } from '../src/data/splits.ts';
 import { indexWindowStats, windowStats } from '../src/features/window-stats.ts';
 import { clipDescriptorNames, clipDescriptors } from '../src/features/clip-descriptors.ts';
+import { fitStandardization, standardizeInPlace } from '../src/features/summary.ts';
 import { SvmClassifier } from '../src/models/svr.ts';
 import { quadrantReport } from '../src/eval/metrics.ts';
 
@@ -25,13 +26,10 @@ for (const s of songs) {
   base.push([...out]);
   extra.push([...clipDescriptors(m, 0, m.rows, new Float32Array(clipDescriptorNames.length))]);
 }
+/** Rows standardised with statistics of the training rows only. */
 function standardize(X: number[][], train: number[]): number[][] {
-  const d = X[0].length;
-  const mu = new Array(d).fill(0);
-  const sd = new Array(d).fill(0);
-  for (const i of train) for (let j = 0; j < d; j++) mu[j] += X[i][j] / train.length;
-  for (const i of train) for (let j = 0; j < d; j++) sd[j] += (X[i][j] - mu[j]) ** 2 / train.length;
-  return X.map((r) => r.map((v, j) => (v - mu[j]) / (Math.sqrt(sd[j]) || 1)));
+  const norm = fitStandardization(train.map((i) => X[i]));
+  return X.map((r) => Array.from(standardizeInPlace(Float32Array.from(r), norm)));
 }
 async function run(name: string, X: number[][], C: number) {
   const pred: string[] = new Array(songs.length);

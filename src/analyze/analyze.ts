@@ -13,7 +13,7 @@ import { sentioFrames } from '../features/sentio-frames.ts';
 import { extractFromChunks, type ExtractionResult } from '../features/extract.ts';
 import { decodeRateFor } from '../features/types.ts';
 import { emotionToHex } from '../light/color.ts';
-import { HOP_SECONDS, predictTimeline, quadrantProbabilities, type EmotionModel } from './emotion-model.ts';
+import { HOP_SECONDS, predictTimeline, quadrantProbabilities, type EmotionModel, type Timeline } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
 const MEL_BANDS = 64;
@@ -47,14 +47,19 @@ export async function analyzeChunks(
   return analyzeFeatures(name, await extractFromChunks(name, sentioFrames, chunks), model);
 }
 
-/** The model's timeline and song summary from already extracted `sentio-frames`. */
-export function analyzeFeatures(name: string, extraction: ExtractionResult, model: EmotionModel): AnalysisResult {
+/** The model's 0.5 s timeline of extracted features and its mean, the song's (valence, arousal). */
+export function songEmotion(name: string, extraction: ExtractionResult, model: EmotionModel): { timeline: Timeline; valence: number; arousal: number } {
   const { features, duration } = extraction;
   if (duration < HOP_SECONDS) throw new AudioInputError(name, `too short: ${duration.toFixed(3)} s of audio, at least ${HOP_SECONDS} s is needed`);
   const timeline = predictTimeline(model, features.frames, features.hopSeconds, duration);
   const n = timeline.times.length;
-  const valence = timeline.valence.reduce((a, b) => a + b, 0) / n;
-  const arousal = timeline.arousal.reduce((a, b) => a + b, 0) / n;
+  return { timeline, valence: timeline.valence.reduce((a, b) => a + b, 0) / n, arousal: timeline.arousal.reduce((a, b) => a + b, 0) / n };
+}
+
+/** The model's timeline and song summary from already extracted `sentio-frames`. */
+export function analyzeFeatures(name: string, extraction: ExtractionResult, model: EmotionModel): AnalysisResult {
+  const { features, duration } = extraction;
+  const { timeline, valence, arousal } = songEmotion(name, extraction, model);
   const rate = features.sampleRate;
   const bpm = tempoFromFrames(features.frames, { sampleRate: rate, hopLength: Math.round(features.hopSeconds * rate) });
   return {

@@ -14,6 +14,7 @@ import { runHavranek2021 } from '../reproduce/havranek2021.ts';
 import { PAPERS, type MalikFeatures, type PaperName, type ReproduceOptions } from '../reproduce/index.ts';
 import { runMalik2017 } from '../reproduce/malik2017.ts';
 import { formatReport, reportToMarkdown, type ReproduceReport } from '../reproduce/table.ts';
+import { positiveInt } from './eval.ts';
 import type { Console } from './features.ts';
 import { EXIT, UsageError } from './report.ts';
 
@@ -37,13 +38,6 @@ export interface ReproduceCommandOptions {
   backend?: BackendName;
   cache?: string;
   progress?: boolean;
-}
-
-/** A positive integer option, or a usage error naming the option. */
-function positiveInt(option: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${option} must be a positive integer, got '${value}'`);
-  return n;
 }
 
 /** `--lengths 10,30` → [10, 30] (positive integers, no repeats). */

@@ -90,6 +90,11 @@ function trainingRecipe(recipe: WindowModelConfig & { out?: string }): WindowMod
   return copy;
 }
 
+/** What a model card records about how it was made. */
+function provenance(o: Pick<TrainCommandOptions, 'config'>): { command: string; library: string } {
+  return { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` };
+}
+
 /** A shell word for `s` (quoted only when needed), for the resume hint. */
 function shellWord(s: string): string {
   return /^[\w./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
@@ -278,14 +283,10 @@ async function trainRun(o: TrainCommandOptions, recipe: WindowModelConfig, out: 
     const evaluation = cvToEvaluation(cv, `${recipe.name}: ${recipe.folds}-fold cross-validation grouped by artist`);
     io.stdout.write(evaluationToMarkdown(evaluation) + '\n');
     io.stdout.write(`overall (pooled out-of-fold): macro-F1 ${cv.overall.quadrants.macroF1.toFixed(3)}, accuracy ${cv.overall.quadrants.accuracy.toFixed(3)}, arousal-half ${cv.overall.quadrants.arousalHalfAccuracy.toFixed(3)}, valence-half ${cv.overall.quadrants.valenceHalfAccuracy.toFixed(3)}\n`);
-    if (o.report) {
-      const ext = path.extname(o.report).toLowerCase();
-      const text = ext === '.csv' ? evaluationToCsv(evaluation) : ext === '.json' ? evaluationToJson(evaluation) : evaluationToMarkdown(evaluation);
-      await writeFile(o.report, text);
-    }
+    if (o.report) await writeReport(o.report, evaluation);
   }
   if (o.cvOnly) return;
-  const card = await trainAndSave(recipe, data, out!, cv, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` }, run);
+  const card = await trainAndSave(recipe, data, out!, cv, provenance(o), run);
   io.stderr.write(`wrote ${out} (${card.members.length} members)\n`);
 }
 
@@ -333,7 +334,7 @@ async function trainSequenceCommand(o: TrainCommandOptions, io: Console): Promis
   const print = (line: string) => io.stderr.write(line + '\n');
   try {
     const result = await withInterrupt(o.signal, () => print('interrupting: stopping at the next batch'), (signal) =>
-      trainSequenceRecipe(config, { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` }, {
+      trainSequenceRecipe(config, provenance(o), {
         log: print,
         signal,
         onEpoch: io.isTTY ? (seed, l) => print(`seed ${seed}, epoch ${l.epoch + 1}/${config.epochs}: train loss ${l.trainLoss.toFixed(4)}${l.valLoss === null ? '' : `, validation loss ${l.valLoss.toFixed(4)}`}`) : undefined,

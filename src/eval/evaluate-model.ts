@@ -15,8 +15,8 @@ import { checkAudioPath } from '../audio/file.ts';
 import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
 import { extractFeaturesFromFile } from '../features/extract-file.ts';
 import { getFeatureSet } from '../features/index.ts';
-import { AudioInputError } from '../audio/errors.ts';
-import { HOP_SECONDS, predictTimeline, type EmotionModel, type Timeline } from '../analyze/emotion-model.ts';
+import { songEmotion } from '../analyze/analyze.ts';
+import { HOP_SECONDS, type EmotionModel, type Timeline } from '../analyze/emotion-model.ts';
 import { recordKeys } from './aggregate.ts';
 import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from './metrics.ts';
 import { confusionToMarkdown, foldRecord, tableToCsv, tableToMarkdown, toJson, type Cell, type Table } from './report.ts';
@@ -105,13 +105,10 @@ export function alignTimeline(timeline: Timeline, labels: NonNullable<Song['dyna
 async function predictSong(model: EmotionModel, song: Song): Promise<Omit<SongPrediction, 'truth' | 'labelledFrames'>> {
   const file = song.audioPath!;
   await checkAudioPath(file);
-  const { features, duration } = await extractFeaturesFromFile(file, getFeatureSet(model.card.featureSet.name));
-  if (duration < HOP_SECONDS) throw new AudioInputError(file, `too short: ${duration.toFixed(3)} s of audio, at least ${HOP_SECONDS} s is needed`);
-  const timeline = predictTimeline(model, features.frames, features.hopSeconds, duration);
-  const n = timeline.times.length;
-  const valence = timeline.valence.reduce((a, b) => a + b, 0) / n;
-  const arousal = timeline.arousal.reduce((a, b) => a + b, 0) / n;
-  return { id: song.id, file, duration, valence, arousal, quadrant: quadrantOf(valence, arousal), timeline };
+  const extraction = await extractFeaturesFromFile(file, getFeatureSet(model.card.featureSet.name));
+  // The song values exactly as `analyze` computes them, without the tempo it would add.
+  const { timeline, valence, arousal } = songEmotion(file, extraction, model);
+  return { id: song.id, file, duration: extraction.duration, valence, arousal, quadrant: quadrantOf(valence, arousal), timeline };
 }
 
 export interface EvaluateOptions {

@@ -15,7 +15,7 @@ import { meanStd, type MeanStd } from '../eval/aggregate.ts';
 import { MeanRegressor } from '../models/mean.ts';
 import { SvrModel } from '../models/svr.ts';
 import { loadSeries, rmseRecord, runRecipe, scoreSongs, type SequenceRecipe, type SeriesSong, type SongPrediction } from '../train/sequence-model.ts';
-import { HAVRANEK2021, type HavranekRow, type ReproduceOptions } from './index.ts';
+import { HAVRANEK2021, seedList, type HavranekRow, type ReproduceOptions } from './index.ts';
 import type { ComparisonRow, ReproduceReport } from './table.ts';
 
 /** The published files the loader cannot do without. */
@@ -100,7 +100,7 @@ function officialSplit(songs: readonly Song[], notes: string[]): { development: 
 export async function runHavranek2021(o: ReproduceOptions): Promise<ReproduceReport> {
   const log = o.log ?? (() => {});
   checkLayout(o.dataPath);
-  const seeds = o.seeds === undefined ? [...HAVRANEK2021.seeds] : Array.from({ length: o.seeds }, (_, i) => i + 1);
+  const seeds = seedList(HAVRANEK2021.seeds, o.seeds);
   const members = o.members ?? HAVRANEK2021.members;
   const epochs = o.epochs ?? HAVRANEK2021.training.epochs;
   const notes: string[] = [];
@@ -147,17 +147,19 @@ export async function runHavranek2021(o: ReproduceOptions): Promise<ReproduceRep
 
   // Baselines: one deterministic run each.
   const expected = MeanRegressor.train(targetsOf(devFragments));
-  const expectedScore = rmseRecord(scoreSongs(evalFragments, splitBySong(evalFragments, expected.predict(rowsOf(evalFragments)))));
+  const evalInputs = rowsOf(evalFragments);
+  const expectedScore = rmseRecord(scoreSongs(evalFragments, splitBySong(evalFragments, expected.predict(evalInputs))));
   report.runs.push({ table: 'table2', row: 'expected value', seed: 0, metrics: { ...expectedScore }, seconds: 0 });
   log(`expected value: RMSE arousal ${expectedScore.arousal.toFixed(4)} valence ${expectedScore.valence.toFixed(4)}`);
 
   const svrSongs = svrTrainingSongs(devFragments, readGenres(o.dataPath));
   const svrStarted = performance.now();
-  log(`SVR: training on ${svrSongs.length} songs (${rowsOf(svrSongs).length} fragments)`);
-  const svr = await SvrModel.train(rowsOf(svrSongs), targetsOf(svrSongs), { C: HAVRANEK2021.svr.C });
+  const svrInputs = rowsOf(svrSongs);
+  log(`SVR: training on ${svrSongs.length} songs (${svrInputs.length} fragments)`);
+  const svr = await SvrModel.train(svrInputs, targetsOf(svrSongs), { C: HAVRANEK2021.svr.C });
   let svrScore;
   try {
-    svrScore = rmseRecord(scoreSongs(evalFragments, splitBySong(evalFragments, svr.predict(rowsOf(evalFragments)))));
+    svrScore = rmseRecord(scoreSongs(evalFragments, splitBySong(evalFragments, svr.predict(evalInputs))));
   } finally {
     svr.free();
   }
@@ -166,17 +168,12 @@ export async function runHavranek2021(o: ReproduceOptions): Promise<ReproduceRep
   log(`SVR: RMSE arousal ${svrScore.arousal.toFixed(4)} valence ${svrScore.valence.toFixed(4)} (${svrSeconds.toFixed(1)} s)`);
 
   // Networks: per seed one ensemble; its members double as the single-network runs.
-  const t = HAVRANEK2021.training;
   const recipe: SequenceRecipe = {
     architecture: HAVRANEK2021.architecture,
     options: { ...HAVRANEK2021.architectureOptions },
     frames: HAVRANEK2021.sequenceFrames,
+    ...HAVRANEK2021.training,
     epochs,
-    batchSize: t.batchSize,
-    learningRate: t.learningRate,
-    loss: t.loss,
-    validationFraction: t.validationFraction,
-    patience: t.patience,
     members,
     backend: o.backend,
   };

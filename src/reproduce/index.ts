@@ -7,7 +7,7 @@
  * Where a paper is silent we choose, and say so in `choices` (printed with every run).
  */
 import type { BackendName } from '../models/backend.ts';
-import type { LossName } from '../train/losses.ts';
+import type { SequenceRecipe } from '../train/sequence-model.ts';
 
 /** A value as a paper prints it: mean, and the ± std when it gives one. */
 export interface PaperValue {
@@ -24,15 +24,11 @@ export interface MalikRow {
   average: PaperValue;
 }
 
-/** Training settings shared by the networks of a protocol. */
-export interface TrainingSettings {
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  loss: LossName;
-  validationFraction: number;
-  patience: number;
-}
+/** Training settings shared by the networks of a protocol (the recipe fields it fixes). */
+export type TrainingSettings = Pick<SequenceRecipe, 'epochs' | 'batchSize' | 'learningRate' | 'loss' | 'validationFraction' | 'patience'>;
+
+/** Seeds 1..n, or the paper's own seeds when `n` is not given. */
+export const seedList = (paperSeeds: readonly number[], n: number | undefined): number[] => (n === undefined ? [...paperSeeds] : Array.from({ length: n }, (_, i) => i + 1));
 
 // ---------------------------------------------------------------------------------------
 // Malik et al. 2017 (seed 000)

@@ -11,13 +11,10 @@ import { loadDeam, resolveDeamLayout, splitMediaEval2015 } from '../data/deam.ts
 import type { Song } from '../data/types.ts';
 import { aggregateRuns } from '../eval/aggregate.ts';
 import { describeSource, loadSeries, rmseRecord, runRecipe, type FeatureSource, type SequenceRecipe, type SeriesSong } from '../train/sequence-model.ts';
-import { MALIK2017, type MalikFeatures, type MalikRow, type ReproduceOptions } from './index.ts';
+import { MALIK2017, seedList, type MalikFeatures, type MalikRow, type ReproduceOptions } from './index.ts';
 import type { ComparisonRow, ComparisonTable, ReproduceReport } from './table.ts';
 
 const METRICS = ['valence', 'arousal', 'average'] as const;
-
-/** Seeds 1..n: the paper's five by default. */
-const seedList = (n: number | undefined): number[] => (n === undefined ? [...MALIK2017.seeds] : Array.from({ length: n }, (_, i) => i + 1));
 
 /** The development and evaluation songs of one feature set, or why it cannot run. */
 interface FeatureData {
@@ -63,17 +60,12 @@ async function loadFeatureData(features: MalikFeatures, source: FeatureSource, d
 
 /** The recipe of one configuration, with the protocol's training settings and any epoch override. */
 function recipeFor(architecture: string, features: MalikFeatures, frames: number, o: ReproduceOptions): SequenceRecipe {
-  const t = MALIK2017.training;
   return {
     architecture,
     options: { ...MALIK2017.features[features].architectureOptions },
     frames,
-    epochs: o.epochs ?? t.epochs,
-    batchSize: t.batchSize,
-    learningRate: t.learningRate,
-    loss: t.loss,
-    validationFraction: t.validationFraction,
-    patience: t.patience,
+    ...MALIK2017.training,
+    epochs: o.epochs ?? MALIK2017.training.epochs,
     members: 1,
     backend: o.backend,
   };
@@ -125,7 +117,7 @@ function deviations(o: ReproduceOptions, lengths: readonly number[], seeds: read
 export async function runMalik2017(o: ReproduceOptions): Promise<ReproduceReport> {
   const log = o.log ?? (() => {});
   if (!existsSync(o.dataPath) || !statSync(o.dataPath).isDirectory()) throw new Error(`${o.dataPath}: no such folder (expected the DEAM root)`);
-  const seeds = seedList(o.seeds);
+  const seeds = seedList(MALIK2017.seeds, o.seeds);
   const lengths = o.lengths ?? [...MALIK2017.lengths];
   const wanted: MalikFeatures[] = o.features ?? ['baseline', 'logmel'];
   const songs = loadDeam(o.dataPath, o.developmentIds ? { developmentIds: o.developmentIds } : {});

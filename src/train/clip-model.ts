@@ -18,13 +18,15 @@ import type { Matrix } from '../dsp/matrix.ts';
 import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
 import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
 import { aggregateRuns, type MeanStd } from '../eval/aggregate.ts';
-import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
+import { quadrantReportFromVA, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { STD_FLOOR, standardizeInPlace, type Standardization } from '../features/summary.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
 import type { Architecture } from '../models/types.ts';
 import { predictExamples, train, type Examples, type TrainResult } from './trainer.ts';
-import { flatMetrics, type FoldResult } from './window-model.ts';
+import { flatMetrics, scoreClips, staticFolds, type FoldResult } from './window-model.ts';
+
+export { staticFolds };
 
 export interface ClipModelConfig {
   /** A registry name (`crnn`, `gru-forked`, `sentio-cnn`, …). */
@@ -189,12 +191,13 @@ export function predictClips(trained: TrainedClipModel, data: ClipData, clips: r
     const owners: number[] = [];
     const starts: number[] = [];
     let to = from;
-    while (to < clips.length && (owners.length === 0 || owners.length + tileStarts(data.clips[clips[to]].rows, frames).length <= chunk)) {
-      for (const s of tileStarts(data.clips[clips[to]].rows, frames)) {
+    for (; to < clips.length; to++) {
+      const tiles = tileStarts(data.clips[clips[to]].rows, frames);
+      if (owners.length > 0 && owners.length + tiles.length > chunk) break;
+      for (const s of tiles) {
         owners.push(clips[to]);
         starts.push(s);
       }
-      to++;
     }
     const x = new Float32Array(owners.length * frames * dims);
     owners.forEach((i, k) => cropInto(data.clips[i], starts[k], frames, normalization, x, k * frames * dims));
@@ -221,35 +224,6 @@ export function predictClips(trained: TrainedClipModel, data: ClipData, clips: r
 
 // ---------------------------------------------------------------------------------------
 // Folds and scores shared by every row of a comparison
-
-/** Each song's quadrant: its label, or the quadrant of its static valence/arousal. */
-export function songQuadrants(songs: readonly Song[]): Quadrant[] {
-  return songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
-}
-
-/**
- * The default model's folds (`crossValidate` in window-model.ts): grouped by artist (a
- * song without one is its own group), stratified by quadrant, seeded. Using this one call
- * for every model is what makes their scores comparable.
- */
-export function staticFolds(songs: readonly Song[], k = 5, seed = 1): Fold[] {
-  return groupKFold(songs.map((s) => s.artist ?? s.id), k, seed, songQuadrants(songs));
-}
-
-/**
- * Scores of song-level predictions on `clips`, as window-model's cross-validation computes
- * them: quadrant = sign of (valence, arousal) against the quadrant label; regression
- * metrics against the dataset's continuous valence/arousal.
- */
-export function scoreClips(songs: readonly Song[], clips: readonly number[], predictions: readonly [number, number][], fold: number): FoldResult {
-  const quadrants = songQuadrants(songs);
-  for (const i of clips) if (!predictions[i]) throw new Error(`no prediction for song ${songs[i].id}`);
-  const quadrantsPred = clips.map((i) => quadrantOf(predictions[i][0], predictions[i][1]));
-  const quadrantsTrue = clips.map((i) => quadrants[i]);
-  const pred = { valence: clips.map((i) => predictions[i][0]), arousal: clips.map((i) => predictions[i][1]) };
-  const truth = { valence: clips.map((i) => songs[i].static!.valence), arousal: clips.map((i) => songs[i].static!.arousal) };
-  return { fold, quadrants: quadrantReport(quadrantsPred, quadrantsTrue), regression: regressionReport(pred, truth) };
-}
 
 export interface StaticScores {
   folds: FoldResult[];

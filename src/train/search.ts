@@ -203,13 +203,16 @@ export function objectiveValue(t: TrialRecord, o: Objective): number {
   return spec.value(t.mean);
 }
 
+/** The objective as "higher is better", NaN ranked last. */
+function objectiveScore(t: TrialRecord, o: Objective): number {
+  const v = objectiveValue(t, o);
+  return Number.isNaN(v) ? -Infinity : o.direction === 'max' ? v : -v;
+}
+
 /** The best trial by the objective; ties go to the earlier trial. */
 export function bestTrial(trials: readonly TrialRecord[], o: Objective): TrialRecord {
   if (trials.length === 0) throw new RangeError('bestTrial: no trials');
-  const score = (t: TrialRecord) => {
-    const v = objectiveValue(t, o);
-    return Number.isNaN(v) ? -Infinity : o.direction === 'max' ? v : -v;
-  };
+  const score = (t: TrialRecord) => objectiveScore(t, o);
   return trials.reduce((best, t) => (score(t) > score(best) || (score(t) === score(best) && t.trial < best.trial) ? t : best));
 }
 
@@ -427,8 +430,8 @@ export async function runSearch(plan: SearchPlan, o: SearchOptions): Promise<Sea
   };
 
   const trials = [...done];
-  // The best trial's cross-validation run now, kept for the final model's calibration.
-  const cvs = new Map<number, CrossValidation>();
+  // The best trial's cross-validation, when it ran now: kept for the final model's calibration.
+  let bestCv: { trial: number; cv: CrossValidation } | undefined;
   let ran = 0;
   for (const [i, recipe] of plan.recipes.entries()) {
     const number = i + 1;
@@ -444,10 +447,7 @@ export async function runSearch(plan: SearchPlan, o: SearchOptions): Promise<Sea
     trials.push(record);
     ran++;
     const best = bestTrial(trials, o.objective);
-    if (best.trial === number) {
-      cvs.clear();
-      cvs.set(number, cv);
-    }
+    if (best.trial === number) bestCv = { trial: number, cv };
     log(`trial ${number}: ${o.objective.metric} ${objectiveValue(record, o.objective).toFixed(4)} (best so far: trial ${best.trial}, ${objectiveValue(best, o.objective).toFixed(4)})`);
   }
   trials.sort((a, b) => a.trial - b.trial);
@@ -460,7 +460,7 @@ export async function runSearch(plan: SearchPlan, o: SearchOptions): Promise<Sea
   let card: ModelCard | undefined;
   if (o.train !== false) {
     const data = await dataFor(bestRecipe);
-    let cv = cvs.get(best.trial);
+    let cv = bestCv?.trial === best.trial ? bestCv.cv : undefined;
     if (!cv) {
       // The best trial ran in an earlier session: its out-of-fold predictions (needed to
       // calibrate the card) were not kept, so its cross-validation runs again (seeded).
@@ -482,11 +482,7 @@ export async function runSearch(plan: SearchPlan, o: SearchOptions): Promise<Sea
  * values stay text, so a learning rate of 0.0001 is not rounded to the table's decimals.
  */
 export function trialsTable(trials: readonly TrialRecord[], keys: readonly string[], o: Objective): Table {
-  const score = (t: TrialRecord) => {
-    const v = objectiveValue(t, o);
-    return Number.isNaN(v) ? -Infinity : o.direction === 'max' ? v : -v;
-  };
-  const sorted = [...trials].sort((a, b) => score(b) - score(a) || a.trial - b.trial);
+  const sorted = [...trials].sort((a, b) => objectiveScore(b, o) - objectiveScore(a, o) || a.trial - b.trial);
   return {
     columns: ['trial', ...keys, `objective (${o.metric}, ${o.direction})`, ...TRIAL_METRICS.flatMap((m) => (m === 'macroF1' ? ['macroF1', 'macroF1.std'] : [m])), 'seconds'],
     rows: sorted.map((t) => [t.trial, ...keys.map((k) => String(t.values[k])), objectiveValue(t, o), ...TRIAL_METRICS.flatMap((m) => (m === 'macroF1' ? [t.mean.macroF1, t.std.macroF1] : [t.mean[m]])), t.seconds]),

@@ -13,7 +13,7 @@ import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
 import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
 import { HOP_SECONDS, type ModelCard } from '../analyze/emotion-model.ts';
 import { aggregateRuns } from '../eval/aggregate.ts';
-import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
+import { quadrantReportFromVA, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
 import { fitStandardization, standardizeInPlace, type Standardization } from '../features/summary.ts';
 import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
@@ -287,14 +287,40 @@ export interface CrossValidation {
   predictions: [number, number][];
 }
 
+/** Each song's quadrant: its label, or the quadrant of its static valence/arousal. */
+export function songQuadrants(songs: readonly Song[]): Quadrant[] {
+  return songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
+}
+
+/**
+ * The default model's folds (what `crossValidate` uses): grouped by artist (a
+ * song without one is its own group), stratified by quadrant, seeded. Using this one call
+ * for every model is what makes their scores comparable.
+ */
+export function staticFolds(songs: readonly Song[], k = 5, seed = 1): Fold[] {
+  return groupKFold(songs.map((s) => s.artist ?? s.id), k, seed, songQuadrants(songs));
+}
+
+/**
+ * Scores of song-level predictions on `clips`, as cross-validation reports them: quadrant =
+ * sign of (valence, arousal) against the quadrant label; regression metrics against the
+ * dataset's continuous valence/arousal.
+ */
+export function scoreClips(songs: readonly Song[], clips: readonly number[], predictions: readonly [number, number][], fold: number): FoldResult {
+  for (const i of clips) if (!predictions[i]) throw new Error(`no prediction for song ${songs[i].id}`);
+  const pred = { valence: clips.map((i) => predictions[i][0]), arousal: clips.map((i) => predictions[i][1]) };
+  const truth = { valence: clips.map((i) => songs[i].static!.valence), arousal: clips.map((i) => songs[i].static!.arousal) };
+  const quadrants = songQuadrants(clips.map((i) => songs[i]));
+  return { fold, quadrants: quadrantReportFromVA(pred.valence, pred.arousal, quadrants), regression: regressionReport(pred, truth) };
+}
+
 /**
  * Artist-grouped, quadrant-stratified k-fold cross-validation of the recipe. With
  * `run.store`, folds finished earlier contribute their saved predictions instead of being
  * trained again (the metrics are computed from the predictions either way).
  */
 export async function crossValidate(config: WindowModelConfig, data: PreparedData, onFold?: (fold: number, result: FoldResult) => void, run: RunOptions = {}): Promise<CrossValidation> {
-  const quadrants = data.songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
-  const folds: Fold[] = groupKFold(data.songs.map((s) => s.artist ?? s.id), config.folds, config.seed, quadrants);
+  const folds = staticFolds(data.songs, config.folds, config.seed);
   const predictions: [number, number][] = new Array(data.songs.length);
   const results: FoldResult[] = [];
   for (const [k, fold] of folds.entries()) {
@@ -312,24 +338,14 @@ export async function crossValidate(config: WindowModelConfig, data: PreparedDat
       for (const [i, p] of pred) predictions[i] = p;
       await run.store?.saveFold({ fold: k + 1, songs, predictions: fold.test.map((i) => predictions[i]) });
     }
-    const result = scoreSongs(data, fold.test, predictions, quadrants, k + 1);
+    const result = scoreClips(data.songs, fold.test, predictions, k + 1);
     results.push(result);
     onFold?.(k + 1, result);
   }
   const all = data.songs.map((_, i) => i);
-  const overall = scoreSongs(data, all, predictions, quadrants, 0);
+  const overall = scoreClips(data.songs, all, predictions, 0);
   const meanStd = aggregateRuns(results.map((r) => flatMetrics(r)));
   return { folds: results, overall: { quadrants: overall.quadrants, regression: overall.regression }, meanStd, predictions };
-}
-
-function scoreSongs(data: PreparedData, clips: number[], predictions: [number, number][], quadrants: Quadrant[], fold: number): FoldResult {
-  const pv = clips.map((i) => predictions[i][0]);
-  const pa = clips.map((i) => predictions[i][1]);
-  return {
-    fold,
-    quadrants: quadrantReport(clips.map((i) => quadrantOf(predictions[i][0], predictions[i][1])), clips.map((i) => quadrants[i])),
-    regression: regressionReport({ valence: pv, arousal: pa }, { valence: clips.map((i) => data.songs[i].static!.valence), arousal: clips.map((i) => data.songs[i].static!.arousal) }),
-  };
 }
 
 export function flatMetrics(r: FoldResult): Record<string, number> {
@@ -373,7 +389,7 @@ export async function trainAndSave(config: WindowModelConfig, data: PreparedData
     await saveLayersModel(model, join(outDir, name));
     memberNames.push(name);
   }
-  const quadrants = data.songs.map((s) => s.quadrant ?? quadrantOf(s.static!.valence, s.static!.arousal));
+  const quadrants = songQuadrants(data.songs);
   const calibration = cv
     ? {
         valenceSlope: fitSlope(cv.predictions.map((p) => p[0]), quadrants.map((q) => q === 'Q1' || q === 'Q4')),

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { loadModel } from '../../src/analyze/node.ts';
 import { runCli } from '../helpers/cli.ts';
-import { balancedFourQ, writeManifest } from '../helpers/fourq-subset.ts';
+import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
 
 let dir: string;
 let recipe: string;
@@ -17,25 +17,7 @@ before(async () => {
   // 24 real 4Q clips, 6 per quadrant, every artist different; a deliberately tiny network.
   await writeManifest(dir, balancedFourQ(6));
   recipe = path.join(dir, 'recipe.json');
-  await writeFile(
-    recipe,
-    JSON.stringify({
-      name: 'tiny-search',
-      dataset: { name: 'manifest', path: 'manifest.csv' },
-      featureSet: 'sentio-frames',
-      windowSeconds: 8,
-      windowsPerClip: 2,
-      architecture: 'sentio-mlp',
-      options: { hidden1: 16, hidden2: 8 },
-      members: 1,
-      epochs: 1,
-      batchSize: 16,
-      learningRate: 0.001,
-      seed: 1,
-      folds: 5,
-      targets: 'quadrant-anchored',
-    }),
-  );
+  await writeFile(recipe, JSON.stringify(tinyRecipe('tiny-search', 'manifest.csv')));
   space = path.join(dir, 'space.json');
   await writeFile(space, JSON.stringify({ 'options.hidden1': [8, 16] }));
 });

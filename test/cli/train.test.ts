@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { trainCommand, type TrainCommandOptions } from '../../src/cli/train.ts';
 import { loadLayersModel } from '../../src/models/io.ts';
 import type { NetworkId } from '../../src/train/window-model.ts';
-import { runCli, type CliResult } from '../helpers/cli.ts';
-import { balancedFourQ, writeManifest } from '../helpers/fourq-subset.ts';
+import { captureConsole, runCli, type CliResult } from '../helpers/cli.ts';
+import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
 
 let dir: string;
 let recipe: string;
@@ -16,22 +15,7 @@ let recipe: string;
 // 16 real 4Q clips (4 per quadrant, every artist different) and a deliberately tiny recipe:
 // 2 folds × 2 members, then 2 final members, 2 epochs each; 4 windows per clip in batches of
 // 8 give 4 batches per fold epoch and 8 per final epoch, so a run can stop mid-epoch.
-const RECIPE = {
-  name: 'tiny-train',
-  dataset: { name: 'manifest', path: 'manifest.csv' },
-  featureSet: 'sentio-frames',
-  windowSeconds: 8,
-  windowsPerClip: 4,
-  architecture: 'sentio-mlp',
-  options: { hidden1: 16, hidden2: 8 },
-  members: 2,
-  epochs: 2,
-  batchSize: 8,
-  learningRate: 0.001,
-  seed: 3,
-  folds: 2,
-  targets: 'quadrant-anchored',
-};
+const RECIPE = { ...tinyRecipe('tiny-train', 'manifest.csv'), windowsPerClip: 4, members: 2, epochs: 2, batchSize: 8, seed: 3, folds: 2 };
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sentio-train-'));
@@ -44,16 +28,7 @@ after(async () => {
 });
 
 /** `trainCommand` in-process with captured output (non-TTY), for the hooks the CLI does not expose. */
-async function runTrain(o: TrainCommandOptions): Promise<CliResult> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await trainCommand(o, { stdout, stderr, isTTY: false });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const runTrain = (o: TrainCommandOptions): Promise<CliResult> => captureConsole((io) => trainCommand(o, io));
 
 const exists = (p: string) => access(p).then(() => true, () => false);
 

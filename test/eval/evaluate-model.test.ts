@@ -5,7 +5,7 @@ import { loadModel } from '../../src/analyze/node.ts';
 import type { EmotionModel } from '../../src/analyze/emotion-model.ts';
 import { loadDataset } from '../../src/data/index.ts';
 import type { Song } from '../../src/data/types.ts';
-import { alignTimeline, evaluateModel, selectSongs } from '../../src/eval/evaluate-model.ts';
+import { alignTimeline, evaluateModel, selectSongs, type ModelEvaluation } from '../../src/eval/evaluate-model.ts';
 import { tf } from '../../src/models/backend.ts';
 import { balancedFourQ } from '../helpers/fourq-subset.ts';
 import { SHARED } from '../helpers/reference.ts';
@@ -13,10 +13,13 @@ import { SHARED } from '../helpers/reference.ts';
 const EMOMUSIC = path.join(SHARED, 'datasets/emomusic');
 let model: EmotionModel;
 let emo: Song[];
+/** The default model on the emoMusic clips, evaluated once and shared by the tests below. */
+let emoEval: ModelEvaluation;
 
 before(async () => {
   model = await loadModel();
   emo = selectSongs(loadDataset('emomusic', EMOMUSIC));
+  emoEval = await evaluateModel(model, emo);
 });
 
 /** The default model with its output layer negated: tanh is odd, so every prediction flips sign. */
@@ -49,7 +52,7 @@ test('selectSongs keeps songs with audio and labels, filters by split, limits, a
 });
 
 test('emoMusic: song-level and timeline metrics are finite and count every song and labelled frame', async () => {
-  const e = await evaluateModel(model, emo);
+  const e = emoEval;
   assert.equal(e.failures.length, 0);
   assert.equal(e.predictions.length, 6);
   assert.equal(e.song!.regression.n, 6);
@@ -74,7 +77,8 @@ test('emoMusic: song-level and timeline metrics are finite and count every song 
 
 test('labels equal to the model’s own timeline score perfectly; shifted by one segment they do not', async () => {
   const songs = emo.slice(0, 2);
-  const first = await evaluateModel(model, songs);
+  // The first two songs' predictions (songs are scored independently, in order).
+  const first = { predictions: emoEval.predictions.slice(0, 2) };
   // Labels at 15.0, 15.5, ... s taken from the model's own timeline (segment k starts at k·0.5 s).
   const own = (shift: number): Song[] =>
     first.predictions.map((p, i) => {

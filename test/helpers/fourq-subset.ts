@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { load4Q } from '../../src/data/fourq.ts';
 import { quadrantOf, type Song } from '../../src/data/types.ts';
+import type { WindowModelConfig } from '../../src/train/window-model.ts';
 import { SHARED } from './reference.ts';
 
 export const FOURQ_DIR = path.join(SHARED, 'datasets/4q');
@@ -36,4 +37,27 @@ export async function writeManifest(dir: string, songs: readonly Song[], extra: 
   const file = path.join(dir, 'manifest.csv');
   await writeFile(file, lines.join('\n') + '\n');
   return file;
+}
+
+/**
+ * A deliberately tiny `sentio-mlp` window recipe (1 member, 1 epoch, 5 folds) on the
+ * manifest at `manifestPath`, for search and training tests.
+ */
+export function tinyRecipe(name: string, manifestPath: string): WindowModelConfig {
+  return {
+    name,
+    dataset: { name: 'manifest', path: manifestPath },
+    featureSet: 'sentio-frames',
+    windowSeconds: 8,
+    windowsPerClip: 2,
+    architecture: 'sentio-mlp',
+    options: { hidden1: 16, hidden2: 8 },
+    members: 1,
+    epochs: 1,
+    batchSize: 16,
+    learningRate: 0.001,
+    seed: 1,
+    folds: 5,
+    targets: 'quadrant-anchored',
+  };
 }

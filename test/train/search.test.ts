@@ -4,24 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { applyAssignment, bestTrial, gridTrials, parseSpace, planSearch, randomTrials, readTrials, recipeDifference, SearchInputError, trialRow, trialsHeader, TRIAL_METRICS, type Assignment, type RangeSpec, type TrialRecord } from '../../src/train/search.ts';
-import type { WindowModelConfig } from '../../src/train/window-model.ts';
+import { tinyRecipe } from '../helpers/fourq-subset.ts';
 
-const RECIPE: WindowModelConfig = {
-  name: 'unit',
-  dataset: { name: 'manifest', path: '/nowhere/manifest.csv' },
-  featureSet: 'sentio-frames',
-  windowSeconds: 8,
-  windowsPerClip: 2,
-  architecture: 'sentio-mlp',
-  options: { hidden1: 16, hidden2: 8 },
-  members: 1,
-  epochs: 1,
-  batchSize: 16,
-  learningRate: 0.001,
-  seed: 1,
-  folds: 5,
-  targets: 'quadrant-anchored',
-};
+const RECIPE = tinyRecipe('unit', '/nowhere/manifest.csv');
 
 test('grid enumerates exactly the Cartesian product, first key slowest', () => {
   const space = parseSpace({ learningRate: [0.001, 0.01, 0.1], 'options.dropout': [0.2, 0.5], targets: ['continuous'] }, 'space.json', 'grid');

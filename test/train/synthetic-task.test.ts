@@ -28,11 +28,12 @@ import { test } from 'node:test';
 import { seededRandom, shuffle } from '../../src/data/splits.ts';
 import { rmse } from '../../src/eval/metrics.ts';
 import { getFeatureSet } from '../../src/features/index.ts';
-import { fitStandardization, standardizeInPlace, type Standardization } from '../../src/features/summary.ts';
+import { standardizeInPlace, type Standardization } from '../../src/features/summary.ts';
 import { computeFeatures, type FeatureMatrix } from '../../src/features/types.ts';
 import { useBackend } from '../../src/models/backend.ts';
 import { MeanRegressor } from '../../src/models/mean.ts';
 import { getArchitecture, resolveOptions } from '../../src/models/registry.ts';
+import { fitClipStandardization } from '../../src/train/clip-model.ts';
 import { predictExamples, train, type Examples, type TrainOptions } from '../../src/train/trainer.ts';
 import { SEGMENT_SECONDS, syntheticEmotionClips, type SyntheticClip } from '../helpers/synthetic-emotion.ts';
 
@@ -54,23 +55,11 @@ function featuresOf(setName: string) {
     const set = getFeatureSet(setName);
     const train = trainClips.map((c) => computeFeatures(set, c.samples));
     const heldOut = heldOutClips.map((c) => computeFeatures(set, c.samples));
-    entry = { train, heldOut, norm: fitOnFrames(train) };
+    // Fitted on every training frame (held-out clips are not seen).
+    entry = { train, heldOut, norm: fitClipStandardization(train.map((f) => f.frames), train.map((_, i) => i)) };
     featureCache.set(setName, entry);
   }
   return entry;
-}
-
-/** Per-column standardisation fitted on every training frame (held-out clips are not seen). */
-function fitOnFrames(features: FeatureMatrix[]): Standardization {
-  const cols = features[0].frames.cols;
-  const rows = features.reduce((a, f) => a + f.frames.rows, 0);
-  const data = new Float32Array(rows * cols);
-  let o = 0;
-  for (const f of features) {
-    data.set(f.frames.data, o);
-    o += f.frames.data.length;
-  }
-  return fitStandardization({ rows, cols, data });
 }
 
 /** Segment (0.5 s chord) that a frame at time `t` belongs to. */
