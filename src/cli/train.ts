@@ -2,11 +2,14 @@
  * `sentio train --config recipe.json`: artist-grouped cross-validation of a window-model
  * recipe (report per fold and mean ± std), then the final ensemble trained on all songs and
  * written as a model folder whose `sentio.json` holds the recipe, metrics and calibration.
+ * A `"recipe": "sequence"` file instead trains one sequence network per seed, scores it on
+ * the test songs and writes a model folder of kind 'sequence' (src/train/sequence-recipe.ts).
  *
- * The run keeps its state in a work folder (src/train/work-dir.ts): Ctrl-C stops the running
- * network at the next batch, keeps its last finished epoch and exits with 130; `--resume`
- * skips what is finished and continues the interrupted network from its checkpoint, to the
- * same result as an uninterrupted run. The folder is deleted when the run completes.
+ * Both kinds keep their state in a work folder (src/train/work-dir.ts) and show the same
+ * progress: Ctrl-C stops the running network at the next batch, keeps its last finished
+ * epoch and exits with 130; `--resume` skips what is finished (folds, members, seeds) and
+ * continues the interrupted network from its checkpoint, to the same result as an
+ * uninterrupted run. The folder is deleted when the run completes.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,7 +28,7 @@ import {
   type WindowModelConfig,
 } from '../train/window-model.ts';
 import { WorkDir, WorkDirError } from '../train/work-dir.ts';
-import { readSequenceRecipe, recipeKind, saveSequenceModel, SequenceRecipeError, SequenceTrainingInterrupted, trainSequenceRecipe } from '../train/sequence-recipe.ts';
+import { readSequenceRecipe, recipeKind, saveSequenceModel, SequenceRecipeError, trainSequenceRecipe, type SequenceTrainConfig, type SequenceTrainResult } from '../train/sequence-recipe.ts';
 import type { Console } from './features.ts';
 import { printAbove, progressBar, type Bar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
@@ -84,9 +87,8 @@ export function cvToEvaluation(cv: CrossValidation, title: string): EvaluationRe
 }
 
 /** The recipe as it decides the training (`out` only says where the model goes), for the work folder's check. */
-function trainingRecipe(recipe: WindowModelConfig & { out?: string }): WindowModelConfig {
-  const copy: WindowModelConfig & { out?: string } = { ...recipe };
-  delete copy.out;
+function trainingRecipe<T extends { out?: string }>(recipe: T): Omit<T, 'out'> {
+  const { out: _, ...copy } = recipe;
   return copy;
 }
 
@@ -112,9 +114,12 @@ export function resumeCommand(o: TrainCommandOptions): string {
   return args.map(shellWord).join(' ');
 }
 
+/** How progress lines name a network: `fold 2/5, member 1/3` (window recipes), `seed 7 (network 1/2)` (sequence). */
+type NetworkName = (id: NetworkId) => string;
+
 /**
- * Progress of the networks of a run: on a terminal one bar for the running network (stage,
- * member, epoch, batches, live train loss and validation loss when there is one); otherwise
+ * Progress of the networks of a run: on a terminal one bar for the running network (its
+ * name, epoch, batches, live train loss and validation loss when there is one); otherwise
  * one line per finished network, so logs stay readable.
  */
 class NetworkProgress {
@@ -124,7 +129,10 @@ class NetworkProgress {
   private lossCount = 0;
   private valLoss: number | null = null;
 
-  constructor(private readonly io: Console) {}
+  constructor(
+    private readonly io: Console,
+    private readonly name: NetworkName,
+  ) {}
 
   /** After every batch: (re)draws the bar on a terminal. */
   batch(id: NetworkId, info: { epoch: number; batch: number; batches: number; loss: number }): void {
@@ -137,7 +145,7 @@ class NetworkProgress {
     this.lossSum += info.loss;
     this.lossCount++;
     const payload = {
-      network: `${stageLabel(id.stage)} member ${id.member + 1}/${id.members}`,
+      network: this.name(id),
       epoch: `${info.epoch + 1}/${id.epochs}`,
       batch: `${info.batch + 1}/${info.batches}`,
       loss: (this.lossSum / this.lossCount).toFixed(4),
@@ -164,7 +172,7 @@ class NetworkProgress {
       this.stop();
       return;
     }
-    const name = `${stageLabel(id.stage)}, member ${id.member + 1}/${id.members}`;
+    const name = this.name(id);
     if (done.source === 'stored') {
       this.print(`${name}: finished in an earlier run`);
       return;
@@ -212,43 +220,62 @@ async function withInterrupt<T>(external: AbortSignal | undefined, onInterrupt: 
   }
 }
 
+/** What a run gets from `trainCommand`: the work folder, Ctrl-C (`signal`) and the progress hooks. */
+type CommandRun = Omit<RunOptions, 'store'> & { store: WorkDir };
+
+/**
+ * What `sentio train` runs for one kind of recipe; the work folder, progress and Ctrl-C
+ * handling around it are the same for both kinds.
+ */
+interface TrainJob {
+  /** The recipe as it decides the training: the work folder refuses --resume with another. */
+  recipe: object;
+  /** The model folder (undefined: none given, fine only with --cv-only). */
+  out: string | undefined;
+  networkName: NetworkName;
+  /** What an earlier run left in the work folder, for the "resuming" line. */
+  describe(work: WorkDir): Promise<string>;
+  /** The run: reports on stdout, the model folder unless --cv-only. */
+  run(run: CommandRun, progress: NetworkProgress): Promise<void>;
+}
+
 /**
  * `sentio train`: returns 0 when the model (or, with --cv-only, the report) is written,
  * `EXIT_INTERRUPTED` after Ctrl-C; usage errors (bad recipe, work folder in the way,
  * --resume with another recipe) are thrown as `UsageError`.
  */
 export async function trainCommand(o: TrainCommandOptions, io: Console): Promise<number> {
-  if ((await peekRecipeKind(o.config)) === 'sequence') return trainSequenceCommand(o, io);
-  const recipe = await readRecipe(o.config);
-  const out = o.out ?? recipe.out;
-  if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
-  const workDir = path.resolve(o.work ?? defaultWorkDir(o, out));
+  const job = (await peekRecipeKind(o.config)) === 'sequence' ? await sequenceJob(o, io) : await windowJob(o, io);
+  if (!o.cvOnly && !job.out) throw new UsageError('give --out DIR (or "out" in the recipe)');
+  const workDir = path.resolve(o.work ?? defaultWorkDir(o, job.out));
   let work: WorkDir;
   try {
-    work = await WorkDir.open(workDir, trainingRecipe(recipe), { resume: o.resume ?? false });
+    work = await WorkDir.open(workDir, job.recipe, { resume: o.resume ?? false });
   } catch (e) {
     throw e instanceof WorkDirError ? new UsageError(e.message) : e;
   }
-  if (o.resume) io.stderr.write(work.resumed ? `resuming the run in ${workDir}: ${await work.describe()}\n` : `nothing to resume in ${workDir}: starting a new run\n`);
-  const progress = new NetworkProgress(io);
+  if (o.resume) io.stderr.write(work.resumed ? `resuming the run in ${workDir}: ${await job.describe(work)}\n` : `nothing to resume in ${workDir}: starting a new run\n`);
+  const progress = new NetworkProgress(io, job.networkName);
   try {
-    await withInterrupt(o.signal, () => progress.print('interrupting: saving the running network (Ctrl-C again to quit at once)'), async (signal) => {
-      const run: RunOptions = {
-        store: work,
-        signal,
-        onBatch: (id, info) => {
-          progress.batch(id, info);
-          o.onBatch?.(id, info);
+    await withInterrupt(o.signal, () => progress.print('interrupting: saving the running network (Ctrl-C again to quit at once)'), (signal) =>
+      job.run(
+        {
+          store: work,
+          signal,
+          onBatch: (id, info) => {
+            progress.batch(id, info);
+            o.onBatch?.(id, info);
+          },
+          onEpoch: (id, log) => progress.epoch(id, log),
+          onNetwork: (id, done) => progress.network(id, done),
         },
-        onEpoch: (id, log) => progress.epoch(id, log),
-        onNetwork: (id, done) => progress.network(id, done),
-      };
-      await trainRun(o, recipe, out, run, io, progress);
-    });
+        progress,
+      ),
+    );
   } catch (e) {
     if (!(e instanceof TrainingInterrupted)) throw e;
     progress.stop();
-    const where = e.network ? ` during ${stageLabel(e.network.stage)}, member ${e.network.member + 1}/${e.network.members} (kept up to its last finished epoch)` : '';
+    const where = e.network ? ` during ${job.networkName(e.network)} (kept up to its last finished epoch)` : '';
     io.stderr.write(`interrupted${where}; the run is saved in ${workDir}\ncontinue it with: ${resumeCommand(o)}\n`);
     return EXIT_INTERRUPTED;
   }
@@ -257,20 +284,51 @@ export async function trainCommand(o: TrainCommandOptions, io: Console): Promise
   return EXIT.ok;
 }
 
+/**
+ * The features step's bar (on a terminal), as a per-song callback that also stops the run
+ * on interrupt: features are cached per song, so stopping there loses nothing.
+ */
+function featureProgress(io: Console, signal: AbortSignal | undefined): { onSong: (done: number, total: number) => void; stop: () => void } {
+  let bar: Bar | null = null;
+  return {
+    onSong: (done, total) => {
+      if (signal?.aborted) {
+        bar?.stop();
+        throw new TrainingInterrupted(null);
+      }
+      if (!bar && io.isTTY) {
+        bar = progressBar(io, 'features |{bar}| {value}/{total} songs');
+        bar.start(total, 0);
+      }
+      bar?.setTotal(total);
+      bar?.update(done);
+    },
+    // Idempotent: the sequence run stops it at its first line after the features.
+    stop: () => bar?.stop(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Window-model recipes (src/train/window-model.ts)
+// ---------------------------------------------------------------------------------------
+
+async function windowJob(o: TrainCommandOptions, io: Console): Promise<TrainJob> {
+  const recipe = await readRecipe(o.config);
+  const out = o.out ?? recipe.out;
+  return {
+    recipe: trainingRecipe(recipe),
+    out,
+    networkName: (id) => `${stageLabel(id.stage)}, member ${id.member + 1}/${id.members}`,
+    describe: (work) => work.describe(),
+    run: (run, progress) => trainRun(o, recipe, out, run, io, progress),
+  };
+}
+
 /** The run itself: features, cross-validation (report), final ensemble (model folder). */
 async function trainRun(o: TrainCommandOptions, recipe: WindowModelConfig, out: string | undefined, run: RunOptions, io: Console, progress: NetworkProgress): Promise<void> {
-  const bar = io.isTTY ? progressBar(io, '{task} |{bar}| {value}/{total} {unit}') : null;
-  bar?.start(1, 0, { task: 'features', unit: 'songs' });
-  const data = await prepareData(recipe, (done, total) => {
-    // Features are cached per song, so stopping here loses nothing.
-    if (run.signal?.aborted) {
-      bar?.stop();
-      throw new TrainingInterrupted(null);
-    }
-    bar?.setTotal(total);
-    bar?.update(done);
-  });
-  bar?.stop();
+  const features = featureProgress(io, run.signal);
+  const data = await prepareData(recipe, features.onSong);
+  features.stop();
   io.stderr.write(`${data.songs.length} songs, ${data.dims} inputs, ${recipe.windowSeconds} s windows; ${recipe.members} × ${recipe.architecture}, ${recipe.epochs} epochs\n`);
   let cv: CrossValidation | null = null;
   if (o.cv !== false) {
@@ -317,45 +375,53 @@ async function writeReport(file: string, evaluation: EvaluationResult): Promise<
 }
 
 /**
- * `sentio train` with a sequence recipe: one network per seed on the training songs (early
- * stopping on the validation songs), scored on the test songs, written as a model folder of
- * kind 'sequence'. `--cv-only` writes no model; `--resume`/`--work` do not apply.
+ * A sequence recipe: one network per seed on the training songs (early stopping on the
+ * validation songs), scored on the test songs, written as a model folder of kind
+ * 'sequence'. `--cv-only` writes no model.
  */
-async function trainSequenceCommand(o: TrainCommandOptions, io: Console): Promise<number> {
-  let config;
+async function sequenceJob(o: TrainCommandOptions, io: Console): Promise<TrainJob> {
+  let config: SequenceTrainConfig;
   try {
     config = await readSequenceRecipe(o.config);
   } catch (e) {
     throw e instanceof SequenceRecipeError ? new UsageError(e.message) : e;
   }
-  if (o.resume) throw new UsageError(`${o.config}: --resume applies to window-model recipes only (a sequence recipe trains from the start)`);
   const out = o.out ?? config.out;
-  if (!o.cvOnly && !out) throw new UsageError('give --out DIR (or "out" in the recipe)');
-  const print = (line: string) => io.stderr.write(line + '\n');
+  return {
+    recipe: trainingRecipe(config),
+    out,
+    networkName: (id) => `seed ${config.seeds[id.member]} (network ${id.member + 1}/${id.members})`,
+    describe: async (work) => `${await work.finishedMembers({ kind: 'final' })} of ${config.seeds.length} seed network${config.seeds.length === 1 ? '' : 's'} done`,
+    run: (run, progress) => trainSequenceRun(o, config, out, run, io, progress),
+  };
+}
+
+/** The run of a sequence recipe: networks, test report (stdout, --report), model folder. */
+async function trainSequenceRun(o: TrainCommandOptions, config: SequenceTrainConfig, out: string | undefined, run: CommandRun, io: Console, progress: NetworkProgress): Promise<void> {
+  const features = featureProgress(io, run.signal);
+  let result: SequenceTrainResult;
   try {
-    const result = await withInterrupt(o.signal, () => print('interrupting: stopping at the next batch'), (signal) =>
-      trainSequenceRecipe(config, provenance(o), {
-        log: print,
-        signal,
-        onEpoch: io.isTTY ? (seed, l) => print(`seed ${seed}, epoch ${l.epoch + 1}/${config.epochs}: train loss ${l.trainLoss.toFixed(4)}${l.valLoss === null ? '' : `, validation loss ${l.valLoss.toFixed(4)}`}`) : undefined,
-      }),
-    );
-    try {
-      io.stdout.write(evaluationToMarkdown(result.evaluation) + '\n');
-      if (o.report) await writeReport(o.report, result.evaluation);
-      if (!o.cvOnly) {
-        await saveSequenceModel(out!, result);
-        print(`wrote ${out} (${result.card.members.length} member${result.card.members.length === 1 ? '' : 's'}, ${config.architecture}, ${config.sequenceLength} frames)`);
-      }
-    } finally {
-      for (const m of result.models) m.dispose();
-    }
+    result = await trainSequenceRecipe(config, provenance(o), {
+      ...run,
+      log: (line) => {
+        features.stop(); // lines come before the features are read and after, never during
+        progress.print(line);
+      },
+      onSong: features.onSong,
+    });
   } catch (e) {
-    if (e instanceof SequenceTrainingInterrupted) {
-      print(`${e.message}; nothing written (sequence recipes do not keep a work folder)`);
-      return EXIT_INTERRUPTED;
-    }
     throw e instanceof SequenceRecipeError ? new UsageError(e.message) : e;
+  } finally {
+    features.stop();
   }
-  return EXIT.ok;
+  try {
+    io.stdout.write(evaluationToMarkdown(result.evaluation) + '\n');
+    if (o.report) await writeReport(o.report, result.evaluation);
+    if (!o.cvOnly) {
+      await saveSequenceModel(out!, result);
+      progress.print(`wrote ${out} (${result.card.members.length} member${result.card.members.length === 1 ? '' : 's'}, ${config.architecture}, ${config.sequenceLength} frames)`);
+    }
+  } finally {
+    for (const m of result.models) m.dispose();
+  }
 }

@@ -493,7 +493,8 @@ export type NetworkTraining = Pick<SequenceRecipe, 'epochs' | 'batchSize' | 'lea
 /**
  * Builds one network of `arch` seeded with `seed` and trains it on `trainEx` (early stopping
  * on `valEx` when given). Adam at a fixed learning rate, as both papers use. Shared by the
- * reproduce protocols ({@link runRecipe}) and `sentio train`'s sequence recipes.
+ * reproduce protocols ({@link runRecipe}) and `sentio train`'s sequence recipes (which
+ * checkpoint into their work folder and resume from it).
  */
 export async function trainNetwork(
   arch: Architecture,
@@ -504,7 +505,7 @@ export async function trainNetwork(
   trainEx: Examples,
   valEx: Examples | null,
   seed: number,
-  hooks: Pick<TrainOptions, 'signal' | 'onEpoch' | 'onBatch'> = {},
+  hooks: Pick<TrainOptions, 'signal' | 'onEpoch' | 'onBatch' | 'checkpointDir' | 'resume'> = {},
 ): Promise<{ model: tf.LayersModel; result: TrainResult }> {
   const model = arch.build(options, { frames, dims }, seed);
   const result = await train(model, () => trainEx, valEx, {

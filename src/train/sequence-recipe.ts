@@ -12,6 +12,10 @@
  * development songs, a seeded artist-grouped share of them held out for early stopping,
  * test on the evaluation songs), or a seeded train/validation/test split grouped by artist
  * (`"split": {"kind": "random", ...}`).
+ *
+ * With a store (the CLI's work folder) every finished seed's network is kept and the running
+ * one checkpoints every epoch, so an interrupted run continues to the same model: each
+ * network is seeded by its seed alone, never by what ran before it.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +48,7 @@ import {
   type SeriesSong,
   type SongPrediction,
 } from './sequence-model.ts';
-import type { EpochLog } from './trainer.ts';
+import { TrainingInterrupted, type NetworkId, type RunOptions } from './window-model.ts';
 
 /** `featureSet` value naming DEAM's published per-0.5 s features (`features/<id>.csv`). */
 export const DEAM_CSV_FEATURES = 'deam-csv';
@@ -257,15 +261,38 @@ export function splitSongs(config: SequenceTrainConfig, songs: readonly SeriesSo
   return { ...s, description: { kind: 'random', fractions: config.split.fractions, seed: config.splitSeed, groupedBy: s.groupedBy, testIds: s.test.map((x) => x.id), validationIds: s.validation.map((x) => x.id) } };
 }
 
-/** Hooks for progress output and interruption. */
-export interface SequenceRunHooks {
-  log?: (line: string) => void;
-  onEpoch?: (seed: number, log: EpochLog) => void;
-  onBatch?: (seed: number, info: { epoch: number; batch: number; batches: number; loss: number }) => void;
-  signal?: AbortSignal;
+/** What a finished seed network leaves besides its weights: what the model card records of its training. */
+export interface SeedTraining {
+  epochsTrained: number;
 }
 
-export class SequenceTrainingInterrupted extends Error {}
+/**
+ * Keeps a sequence run's finished networks and the running one's checkpoint (the CLI's work
+ * folder, src/train/work-dir.ts). The network of the i-th seed is member i of the `final` stage.
+ */
+export interface SequenceStore {
+  loadMember(id: NetworkId): Promise<tf.LayersModel | null>;
+  loadMemberInfo(id: NetworkId): Promise<SeedTraining | null>;
+  saveMember(id: NetworkId, model: tf.LayersModel, info: SeedTraining): Promise<void>;
+  /** The trainer's checkpoint folder for the network; training resumes from it when it holds one. */
+  checkpointDir(id: NetworkId): string;
+}
+
+/**
+ * Persistence, interruption and progress, as window recipes' `RunOptions` (aborting `signal`
+ * stops the running network at the next batch and throws `TrainingInterrupted`), plus log lines.
+ */
+export interface SequenceRunOptions extends Omit<RunOptions, 'store'> {
+  store?: SequenceStore;
+  log?: (line: string) => void;
+  /** Called before each song's features are read. */
+  onSong?: (done: number, total: number) => void;
+}
+
+/** The network of the `index`-th of the recipe's seeds, as stores and progress know it. */
+function seedNetworkId(config: Pick<SequenceTrainConfig, 'seeds' | 'epochs'>, index: number): NetworkId {
+  return { stage: { kind: 'final' }, member: index, members: config.seeds.length, epochs: config.epochs };
+}
 
 /** What {@link trainSequenceRecipe} produced. */
 export interface SequenceTrainResult {
@@ -279,8 +306,8 @@ export interface SequenceTrainResult {
 }
 
 /** Loads the data, trains one network per seed and scores them on the test songs. */
-export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { command: string; library: string }, hooks: SequenceRunHooks = {}): Promise<SequenceTrainResult> {
-  const log = hooks.log ?? (() => {});
+export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { command: string; library: string }, run: SequenceRunOptions = {}): Promise<SequenceTrainResult> {
+  const log = run.log ?? (() => {});
   const arch = getArchitecture(config.architecture);
   const options = resolveOptions(arch, config.options);
   const songs = loadDataset(config.dataset.name, config.dataset.path).filter((s) => s.dynamic);
@@ -298,8 +325,10 @@ export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { c
   }
   const representation = defaultRepresentation(arch.output);
   log(`reading ${describeSource(source)} for ${songs.length} songs`);
-  const loaded = await loadSeries(songs, source, [representation], () => {
-    if (hooks.signal?.aborted) throw new SequenceTrainingInterrupted('interrupted while reading features');
+  const loaded = await loadSeries(songs, source, [representation], (done, total) => {
+    // Features are cached per song (or read from DEAM's CSVs), so stopping here loses nothing.
+    if (run.signal?.aborted) throw new TrainingInterrupted(null);
+    run.onSong?.(done, total);
   });
   if (loaded.skipped.length > 0) log(`${loaded.skipped.length} song(s) skipped (${loaded.skipped.slice(0, 3).map((s) => `${s.id}: ${s.reason}`).join('; ')}${loaded.skipped.length > 3 ? '; …' : ''})`);
   const byId = new Map(songs.map((s) => [s.id, s]));
@@ -317,28 +346,56 @@ export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { c
   const valEx = held && held.count > 0 ? held : null;
   const dims = norm.mean.length;
 
+  /** The network of the `index`-th seed: stored by an earlier run, or trained now (from its checkpoint when there is one) and stored. */
+  const seedNetwork = async (index: number): Promise<{ model: tf.LayersModel; training: SeedTraining }> => {
+    const id = seedNetworkId(config, index);
+    const stored = await run.store?.loadMember(id);
+    const storedTraining = stored ? await run.store!.loadMemberInfo(id) : null;
+    if (stored && storedTraining) {
+      run.onNetwork?.(id, { source: 'stored', resumedAt: 0, trainLoss: null, valLoss: null, seconds: 0 });
+      return { model: stored, training: storedTraining };
+    }
+    stored?.dispose();
+    const started = performance.now();
+    let epochsNow = 0;
+    const { model, result } = await trainNetwork(arch, options, config, frames, dims, trainEx, valEx, config.seeds[index] * 1000, {
+      // Checkpointing only saves: the weights and the random draws are those of a run without it.
+      checkpointDir: run.store?.checkpointDir(id),
+      resume: run.store !== undefined,
+      signal: run.signal,
+      onBatch: run.onBatch && ((info) => run.onBatch!(id, info)),
+      onEpoch: (l) => {
+        epochsNow++;
+        run.onEpoch?.(id, l);
+      },
+    });
+    if (result.stopped === 'interrupted') {
+      model.dispose();
+      throw new TrainingInterrupted(id);
+    }
+    const training: SeedTraining = { epochsTrained: result.history.length };
+    await run.store?.saveMember(id, model, training);
+    const last = result.history.at(-1);
+    run.onNetwork?.(id, { source: 'trained', resumedAt: result.history.length - epochsNow, trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, seconds: (performance.now() - started) / 1000 });
+    return { model, training };
+  };
+
   const models: tf.LayersModel[] = [];
   const predictions: SongPrediction[][] = [];
   const evaluation: EvaluationResult = { title: `${config.name}: ${config.architecture} on ${config.dataset.name} (${config.split.kind} split), test songs`, folds: [] };
   const epochsTrained: number[] = [];
   let parameters = 0;
   try {
-    for (const seed of config.seeds) {
-      const started = performance.now();
-      const { model, result } = await trainNetwork(arch, options, config, frames, dims, trainEx, valEx, seed * 1000, {
-        signal: hooks.signal,
-        onEpoch: (l) => hooks.onEpoch?.(seed, l),
-        onBatch: (b) => hooks.onBatch?.(seed, b),
-      });
+    for (const [index, seed] of config.seeds.entries()) {
+      const { model, training } = await seedNetwork(index);
       models.push(model);
       parameters = model.countParams();
-      if (result.stopped === 'interrupted') throw new SequenceTrainingInterrupted(`interrupted while training seed ${seed}`);
-      epochsTrained.push(result.history.length);
+      epochsTrained.push(training.epochsTrained);
       const p = split.test.map((s) => predict(model, s, frames, norm));
       predictions.push(p);
       const report = scoreSongs(split.test, p);
       evaluation.folds.push({ label: `seed ${seed}`, regression: report });
-      log(`seed ${seed}: ${result.history.length} epochs, test RMSE valence ${report.valence.rmse.toFixed(3)} arousal ${report.arousal.rmse.toFixed(3)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+      log(`seed ${seed}: ${training.epochsTrained} epochs, test RMSE valence ${report.valence.rmse.toFixed(3)} arousal ${report.arousal.rmse.toFixed(3)}`);
     }
   } catch (e) {
     for (const m of models) m.dispose();

@@ -8,6 +8,9 @@
  *   fold-<k>/member-<m>.checkpoint/   the running member's trainer checkpoint (best/, last/, state.json)
  *   final/member-<m>/, final/member-<m>.checkpoint/   the same for the final ensemble
  *
+ * A sequence recipe (src/train/sequence-recipe.ts) keeps only `final/`: member m is the
+ * network of its m-th seed, with a `training.json` (how long it trained) beside its weights.
+ *
  * Finished parts are written atomically (temporary file + rename; a member folder counts
  * as finished once its `model.json`, written last, exists), so a run killed at any moment
  * leaves a folder that resumes correctly.
@@ -21,6 +24,8 @@ import type { NetworkId, RunStore, SavedFold, Stage } from './window-model.ts';
 /** The run file: marks the folder as a work folder and holds the recipe it was started with. */
 const RUN_FILE = 'run.json';
 const RUN_FORMAT = 'sentio-train-work';
+/** Beside a member's weights: the `info` it was saved with. */
+const MEMBER_INFO_FILE = 'training.json';
 
 /** A work folder that cannot be used as asked (the CLI reports it as a usage error). */
 export class WorkDirError extends Error {}
@@ -133,10 +138,28 @@ export class WorkDir implements RunStore {
     return loadLayersModel(dir);
   }
 
-  /** Saves the finished member, then drops its checkpoint (no longer needed). */
-  async saveMember(id: NetworkId, model: tf.LayersModel): Promise<void> {
-    await saveLayersModel(model, this.memberDir(id));
+  /**
+   * Saves the finished member (with `info`, what the run needs to know of its training,
+   * written first so a member with a `model.json` always has it), then drops its checkpoint.
+   */
+  async saveMember(id: NetworkId, model: tf.LayersModel, info?: unknown): Promise<void> {
+    const dir = this.memberDir(id);
+    if (info !== undefined) {
+      await mkdir(dir, { recursive: true });
+      await writeJsonAtomic(join(dir, MEMBER_INFO_FILE), info);
+    }
+    await saveLayersModel(model, dir);
     await rm(this.checkpointDir(id), { recursive: true, force: true });
+  }
+
+  /** The `info` a finished member was saved with (null when none). */
+  async loadMemberInfo<T>(id: NetworkId): Promise<T | null> {
+    return (await readJson(join(this.memberDir(id), MEMBER_INFO_FILE))) as T | null;
+  }
+
+  /** How many members of `stage` are finished. */
+  async finishedMembers(stage: Stage): Promise<number> {
+    return ((await entries(join(this.dir, stageDir(stage)))) ?? []).filter((n) => /^member-\d+$/.test(n)).length;
   }
 
   async loadFold(fold: number): Promise<SavedFold | null> {
@@ -153,7 +176,7 @@ export class WorkDir implements RunStore {
   async describe(): Promise<string> {
     const names = (await entries(this.dir)) ?? [];
     const folds = names.filter((n) => /^fold-\d+\.json$/.test(n)).length;
-    const finals = ((await entries(join(this.dir, 'final'))) ?? []).filter((n) => /^member-\d+$/.test(n)).length;
+    const finals = await this.finishedMembers({ kind: 'final' });
     return `${folds} fold${folds === 1 ? '' : 's'} and ${finals} final member${finals === 1 ? '' : 's'} done`;
   }
 
