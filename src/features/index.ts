@@ -2,7 +2,7 @@
 import { logmel, malikLogmel } from './melbands.ts';
 import { pyaa68 } from './pyaa68.ts';
 import { emobase260 } from './emobase260.ts';
-import { sentioFrames } from './sentio-frames.ts';
+import { sentioFrames, sentioVoice } from './sentio-frames.ts';
 import type { FeatureSet } from './types.ts';
 
 export { computeFeatures, type FeatureSet, type FeatureMatrix, type FeatureExtractor } from './types.ts';
@@ -13,6 +13,7 @@ export const featureSets: Readonly<Record<string, FeatureSet>> = Object.freeze({
   [pyaa68.name]: pyaa68,
   [emobase260.name]: emobase260,
   [sentioFrames.name]: sentioFrames,
+  [sentioVoice.name]: sentioVoice,
 });
 
 /** The feature set called `name`; throws with the list of known names otherwise. */
