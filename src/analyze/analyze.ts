@@ -1,5 +1,5 @@
 /**
- * The main job, universal part: decoded audio chunks → `sentio-frames` → the model's
+ * The main job, universal part: decoded audio chunks → the model's frame features → its
  * per-0.5 s timeline → song summary (valence, arousal, quadrant probabilities, tempo,
  * colour). No Node imports: the browser bundle and the Node API (`node.ts`) share it.
  */
@@ -9,11 +9,10 @@ import { quadrantOf } from '../data/types.ts';
 import { tempo } from '../dsp/beat.ts';
 import { onsetStrength } from '../dsp/onset.ts';
 import type { Matrix } from '../dsp/matrix.ts';
-import { sentioFrames } from '../features/sentio-frames.ts';
 import { extractFromChunks, type ExtractionResult } from '../features/extract.ts';
 import { decodeRateFor } from '../features/types.ts';
 import { emotionToHex } from '../light/color.ts';
-import { HOP_SECONDS, predictTimeline, quadrantProbabilities, type EmotionModel, type Timeline } from './emotion-model.ts';
+import { HOP_SECONDS, modelFeatureSet, predictTimeline, quadrantProbabilities, type EmotionModel, type Timeline } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
 const MEL_BANDS = 64;
@@ -37,14 +36,14 @@ export function tempoFromFrames(frames: Matrix, frameRate: { sampleRate: number;
 
 /**
  * Analyses a stream of mono chunks (see `extractFromChunks`: 22.05 and 44.1 kHz are analysed
- * natively, other rates resampled to 22.05 kHz; decode at `decodeRateFor(sentioFrames)`).
+ * natively, other rates resampled to 22.05 kHz; decode at `decodeRateFor(modelFeatureSet(card))`).
  */
 export async function analyzeChunks(
   name: string,
   chunks: (onInfo: (info: AudioInfo) => void) => AsyncIterable<Float32Array>,
   model: EmotionModel,
 ): Promise<AnalysisResult> {
-  return analyzeFeatures(name, await extractFromChunks(name, sentioFrames, chunks), model);
+  return analyzeFeatures(name, await extractFromChunks(name, modelFeatureSet(model.card), chunks), model);
 }
 
 /** The model's 0.5 s timeline of extracted features and its mean, the song's (valence, arousal). */
@@ -56,7 +55,7 @@ export function songEmotion(name: string, extraction: ExtractionResult, model: E
   return { timeline, valence: timeline.valence.reduce((a, b) => a + b, 0) / n, arousal: timeline.arousal.reduce((a, b) => a + b, 0) / n };
 }
 
-/** The model's timeline and song summary from already extracted `sentio-frames`. */
+/** The model's timeline and song summary from already extracted frame features (`modelFeatureSet`). */
 export function analyzeFeatures(name: string, extraction: ExtractionResult, model: EmotionModel): AnalysisResult {
   const { features, duration } = extraction;
   const { timeline, valence, arousal } = songEmotion(name, extraction, model);
@@ -103,5 +102,5 @@ export function analyzeAudio(input: ByteSource | Float32Array, options: AnalyzeO
       options.model,
     );
   }
-  return analyzeChunks(name, (onInfo) => decodeStream(input, { sampleRate: decodeRateFor(sentioFrames), name }, onInfo), options.model);
+  return analyzeChunks(name, (onInfo) => decodeStream(input, { sampleRate: decodeRateFor(modelFeatureSet(options.model.card)), name }, onInfo), options.model);
 }

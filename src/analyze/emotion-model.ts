@@ -9,7 +9,9 @@
  */
 import type { Quadrant } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
+import { getFeatureSet } from '../features/index.ts';
 import { standardizeInPlace } from '../features/summary.ts';
+import type { FeatureSet } from '../features/types.ts';
 import { indexFrames, isWindowInputKind, windowInputDims, writeWindowInput, type WindowInputKind } from '../features/window-input.ts';
 import { tf } from '../models/backend.ts';
 
@@ -109,6 +111,23 @@ export function quadrantProbabilities(valence: number, arousal: number, calibrat
   return { Q1: pv * pa, Q2: (1 - pv) * pa, Q3: (1 - pv) * (1 - pa), Q4: pv * (1 - pa) };
 }
 
+/**
+ * The frame-level feature set a model reads (`sentio-frames`, `sentio-voice`, …): one of the
+ * registered sets that streams audio at its native rates, with the card's column count.
+ */
+export function modelFeatureSet(card: Pick<ModelCard, 'featureSet' | 'name'>): FeatureSet {
+  let set: FeatureSet;
+  try {
+    set = getFeatureSet(card.featureSet.name);
+  } catch (e) {
+    throw new Error(`model '${card.name}': ${(e as Error).message}`);
+  }
+  if (set.columns.length !== card.featureSet.columns) {
+    throw new Error(`model '${card.name}': feature set '${set.name}' has ${set.columns.length} columns, the model was trained on ${card.featureSet.columns}`);
+  }
+  return set;
+}
+
 /** Validates a parsed `sentio.json`, naming the first problem. */
 export function parseModelCard(json: unknown, source: string): ModelCard {
   const c = json as Partial<ModelCard>;
@@ -126,5 +145,6 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (!c.input || !c.normalization || c.normalization.mean.length !== c.input.dims) fail('normalisation does not match input.dims');
   if (!c.featureSet?.name) fail('no featureSet');
   if (!isWindowInputKind(c.input?.summary)) fail(`unknown input summary '${String(c.input?.summary)}'`);
+  modelFeatureSet(c as ModelCard);
   return c as ModelCard;
 }

@@ -7,11 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkAudioPath } from '../audio/file.ts';
 import { extractFeaturesFromFile } from '../features/extract-file.ts';
-import { sentioFrames } from '../features/sentio-frames.ts';
 import { useBackend, type BackendName } from '../models/backend.ts';
 import { loadLayersModel } from '../models/io.ts';
 import { analyzeAudio, analyzeFeatures, type AnalyzeOptions } from './analyze.ts';
-import { parseModelCard, type EmotionModel } from './emotion-model.ts';
+import { modelFeatureSet, parseModelCard, type EmotionModel } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
 /** The model shipped with the package. */
@@ -42,7 +41,7 @@ export async function analyze(input: string | Uint8Array | ArrayBuffer | Float32
   const model = options.model ?? (await (defaultModel ??= loadModel()));
   if (typeof input === 'string') {
     await checkAudioPath(input);
-    return analyzeFeatures(input, await extractFeaturesFromFile(input, sentioFrames), model);
+    return analyzeFeatures(input, await extractFeaturesFromFile(input, modelFeatureSet(model.card)), model);
   }
   return analyzeAudio(input, { ...options, model });
 }

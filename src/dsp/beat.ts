@@ -6,6 +6,7 @@
  * tempo from an autocorrelation tempogram with a log-normal prior → dynamic programming
  * over beat positions → trimming of weak leading/trailing beats.
  */
+import { realFft } from './fft.ts';
 import { onsetStrength, type OnsetStrengthOptions } from './onset.ts';
 import { getWindow } from './window.ts';
 import { roundHalfEven, type Signal } from './spectral.ts';
@@ -64,17 +65,27 @@ export function tempogram(onsetEnvelope: Float32Array | Float64Array, options: T
   const frames = Math.ceil(allFrames / frameStep);
   const window = getWindow('hann', winLength);
   const out = new Float64Array(winLength * frames);
-  const seg = new Float64Array(winLength);
+  // Autocorrelation of each windowed segment through the power spectrum (Wiener–Khinchin,
+  // zero-padded to ≥ 2W − 1 so nothing wraps): the direct O(W²) sums were ~3× slower at the
+  // analyze path's W = 172.
+  const fftSize = 1 << Math.ceil(Math.log2(Math.max(4, 2 * winLength - 1)));
+  const fft = realFft(fftSize);
+  const half = fftSize >> 1;
+  const seg = new Float64Array(fftSize);
+  const power = new Float64Array(fftSize);
   for (let t = 0; t < frames; t++) {
     const first = t * frameStep;
     for (let i = 0; i < winLength; i++) seg[i] = padded[first + i] * window[i];
-    // Direct O(W²) autocorrelation: W is a few hundred frames, so this beats an FFT.
+    const spec = fft.forwardView(seg);
+    for (let k = 0; k <= half; k++) power[k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
+    for (let k = 1; k < half; k++) power[fftSize - k] = power[k];
+    // The spectrum of a real, even sequence is real: bin j of it is fftSize · acf[j].
+    const acf = fft.forwardView(power);
     let maxAbs = 0;
     let sum1 = 0;
     let sum2 = 0;
     for (let lag = 0; lag < winLength; lag++) {
-      let acc = 0;
-      for (let i = 0; i + lag < winLength; i++) acc += seg[i] * seg[i + lag];
+      const acc = acf[2 * lag] / fftSize;
       out[lag * frames + t] = acc;
       maxAbs = Math.max(maxAbs, Math.abs(acc));
       sum1 += Math.abs(acc);
