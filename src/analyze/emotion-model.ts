@@ -78,7 +78,7 @@ export function timelineInputs(card: ModelCard, frames: Matrix, frameHop: number
 }
 
 /** Mean output of the ensemble for standardised rows `x` ([n × dims]). */
-export function predictRows(model: EmotionModel, x: Float32Array, count: number, batchSize = 256): Float32Array {
+export function predictRows(model: EmotionModel, x: Float32Array, count: number, batchSize = 1024): Float32Array {
   const dims = model.card.input.dims;
   const sum = new Float32Array(count * 2);
   for (const member of model.members) {

@@ -56,6 +56,37 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>, shift: number): num
   return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : 0;
 }
 
+/**
+ * Per frame and band group, (max − min) and mean of its mel bands, computed once per frame
+ * matrix: a song's timeline has a window every 0.5 s over 8 s, so each frame is in 16 windows.
+ */
+const bandGroupCache = new WeakMap<Matrix, Float64Array>();
+function bandGroupFrames(frames: Matrix): Float64Array {
+  let cached = bandGroupCache.get(frames);
+  if (cached) return cached;
+  const { rows, cols, data } = frames;
+  const G = BAND_GROUPS.length;
+  cached = new Float64Array(rows * G * 2);
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < G; g++) {
+      const [b0, b1] = BAND_GROUPS[g];
+      let lo = Infinity;
+      let hi = -Infinity;
+      let level = 0;
+      for (let b = MEL0 + b0; b < MEL0 + b1 && b < MEL_BANDS; b++) {
+        const v = data[r * cols + b];
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+        level += v;
+      }
+      cached[(r * G + g) * 2] = hi - lo;
+      cached[(r * G + g) * 2 + 1] = level / (b1 - b0);
+    }
+  }
+  bandGroupCache.set(frames, cached);
+  return cached;
+}
+
 function quantile(sorted: Float64Array, q: number): number {
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
@@ -142,27 +173,20 @@ export function clipDescriptors<T extends Float32Array>(frames: Matrix, start: n
 
   // Per band group: mean (max − min) over its mel bands (a cheap spectral contrast) and the
   // variance over time of its mean level.
-  for (const [b0, b1] of BAND_GROUPS) {
+  const bands = bandGroupFrames(frames);
+  const G = BAND_GROUPS.length;
+  for (let g = 0; g < G; g++) {
     let contrast = 0;
     let sum = 0;
     let sumSq = 0;
     for (let r = s; r < e; r++) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      let level = 0;
-      for (let b = MEL0 + b0; b < MEL0 + b1 && b < MEL_BANDS; b++) {
-        const v = data[r * cols + b];
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-        level += v;
-      }
-      level /= b1 - b0;
-      contrast += hi - lo;
+      contrast += bands[(r * G + g) * 2];
+      const level = bands[(r * G + g) * 2 + 1];
       sum += level;
       sumSq += level * level;
     }
     out[k] = contrast / n;
-    out[k + BAND_GROUPS.length] = Math.max(0, sumSq / n - (sum / n) ** 2);
+    out[k + G] = Math.max(0, sumSq / n - (sum / n) ** 2);
     k++;
   }
   return out;
