@@ -76,4 +76,6 @@ if (process.argv[2] === 'emobase') {
     const keep = columns.flatMap((c, j) => (re.test(c) ? [j] : []));
     await score(`sentio-frames + emobase260 ${group}`, frames.map((r, i) => [...r, ...keep.map((j) => eb[i][j])]), 1);
   }
+  const withoutVoice = columns.flatMap((c, j) => (groups['voice (F0, voicing, jitter, shimmer, HNR)'].test(c) ? [] : [j]));
+  await score('emobase260 without its voice group', eb.map((r) => withoutVoice.map((j) => r[j])), 1);
 }
