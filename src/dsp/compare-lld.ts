@@ -525,6 +525,22 @@ export interface VoiceQuality {
   logHNR: Float64Array;
 }
 
+/**
+ * Buffers {@link voiceQuality} can reuse across calls on signals of at most `s1.length − 1`
+ * samples (frame-by-frame callers would otherwise allocate them for every frame).
+ */
+export interface VoiceQualityScratch {
+  /** Prefix sums of the signal and of its square; index 0 must stay 0. */
+  s1: Float64Array;
+  s2: Float64Array;
+  /** Cross-correlations of one period search. */
+  cc: Float64Array;
+}
+
+export function voiceQualityScratch(maxSamples: number): VoiceQualityScratch {
+  return { s1: new Float64Array(maxSamples + 1), s2: new Float64Array(maxSamples + 1), cc: new Float64Array(1024) };
+}
+
 const SEARCH_RANGE_REL = 0.25;
 const MIN_CC = 0.5;
 
@@ -554,6 +570,7 @@ export function voiceQuality(
   f0: Float64Array,
   frameStarts: Int32Array,
   frameLength: number,
+  scratch?: VoiceQualityScratch,
 ): VoiceQuality {
   const F = f0.length;
   const jitterLocal = new Float64Array(F);
@@ -561,15 +578,16 @@ export function voiceQuality(
   const shimmerLocal = new Float64Array(F);
   const logHNR = new Float64Array(F).fill(LOG_HNR_FLOOR);
   const n = y.length;
-  const s1 = new Float64Array(n + 1);
-  const s2 = new Float64Array(n + 1);
+  if (scratch && scratch.s1.length < n + 1) throw new RangeError(`voiceQuality: scratch holds ${scratch.s1.length - 1} samples, the signal ${n}`);
+  const s1 = scratch?.s1 ?? new Float64Array(n + 1);
+  const s2 = scratch?.s2 ?? new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
     s1[i + 1] = s1[i] + y[i];
     s2[i + 1] = s2[i] + y[i] * y[i];
   }
   const hop = F > 1 ? (frameStarts[F - 1] - frameStarts[0]) / (F - 1) : frameLength;
   let k = 0;
-  const cc = new Float64Array(1024);
+  const cc = scratch?.cc ?? new Float64Array(1024);
   while (k < F) {
     if (!(f0[k] > 0)) {
       k++;

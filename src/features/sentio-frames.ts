@@ -14,7 +14,7 @@
  * as the features themselves for a 44.1 kHz MP3). Other rates are resampled to 22.05 kHz.
  */
 import { chromaFilterbank } from '../dsp/chroma.ts';
-import { ShsPitch, voiceQuality } from '../dsp/compare-lld.ts';
+import { ShsPitch, voiceQuality, voiceQualityScratch } from '../dsp/compare-lld.ts';
 import { dctBasis } from '../dsp/mfcc.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
 import { applyBank, applyCompressedBank, compressedBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
@@ -122,6 +122,7 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   const halfRate = new Float64Array(BASE_HOP + 2 * HALFBAND_REACH);
   const voiceStart = new Int32Array(1);
   const voiceF0 = new Float64Array(1);
+  const voiceScratch = voice ? voiceQualityScratch(voiceLength) : undefined;
   const power = new Float64Array(bins);
   const magnitude = new Float64Array(usedBins);
   const pooledBins = Math.ceil(usedBins / scale);
@@ -143,7 +144,10 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   const analyseVoice = (frame: Float32Array, rms: number): void => {
     const estimate = rms >= VOICE_MIN_RMS ? shs!.estimate(magnitude) : { f0: 0, voicing: 0 };
     const f0 = estimate.voicing >= VOICING_CUTOFF ? estimate.f0 : 0;
-    voiceValues.set([f0, estimate.voicing, 0, 0, 0, VOICE_HNR_FLOOR_DB]);
+    voiceValues[0] = f0;
+    voiceValues[1] = estimate.voicing;
+    voiceValues.fill(0, 2, 5);
+    voiceValues[5] = VOICE_HNR_FLOOR_DB;
     if (!(f0 > 0)) return;
     if (scale === 1) halfbandDecimate(frame, (nFft - BASE_HOP) / 2, voiceLength, voiceFrame);
     else {
@@ -152,7 +156,7 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
       halfbandDecimate(halfRate, HALFBAND_REACH, voiceLength, voiceFrame);
     }
     voiceF0[0] = f0;
-    const q = voiceQuality(voiceFrame, BASE_RATE / 2, voiceF0, voiceStart, voiceLength);
+    const q = voiceQuality(voiceFrame, BASE_RATE / 2, voiceF0, voiceStart, voiceLength, voiceScratch);
     voiceValues[2] = q.jitterLocal[0];
     voiceValues[3] = q.jitterDDP[0];
     voiceValues[4] = q.shimmerLocal[0];

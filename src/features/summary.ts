@@ -285,7 +285,7 @@ function summarizeRange(frames: Frames, cols: number, i0: number, i1: number, ou
 }
 
 /** First index whose time is ≥ t (times ascending). */
-function lowerBound(times: ArrayLike<number>, t: number): number {
+export function lowerBound(times: ArrayLike<number>, t: number): number {
   let lo = 0;
   let hi = times.length;
   while (lo < hi) {

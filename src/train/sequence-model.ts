@@ -26,7 +26,7 @@ import type { Song } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
 import { regressionReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
-import { STD_FLOOR, type Standardization } from '../features/summary.ts';
+import { lowerBound, STD_FLOOR, type Standardization } from '../features/summary.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
 import type { Architecture, Options } from '../models/types.ts';
@@ -106,18 +106,6 @@ export interface Alignment {
   rowEnd: Int32Array;
   /** Labels dropped because their fragment holds no complete feature row. */
   dropped: number;
-}
-
-/** First index whose value is ≥ x (ascending values). */
-function lowerBound(values: ArrayLike<number>, x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -48,7 +48,7 @@ import {
   type SeriesSong,
   type SongPrediction,
 } from './sequence-model.ts';
-import { TrainingInterrupted, type NetworkId, type RunOptions } from './window-model.ts';
+import { trainRunNetwork, TrainingInterrupted, type NetworkId, type RunOptions } from './window-model.ts';
 
 /** `featureSet` value naming DEAM's published per-0.5 s features (`features/<id>.csv`). */
 export const DEAM_CSV_FEATURES = 'deam-csv';
@@ -356,27 +356,13 @@ export async function trainSequenceRecipe(config: SequenceTrainConfig, meta: { c
       return { model: stored, training: storedTraining };
     }
     stored?.dispose();
-    const started = performance.now();
-    let epochsNow = 0;
-    const { model, result } = await trainNetwork(arch, options, config, frames, dims, trainEx, valEx, config.seeds[index] * 1000, {
-      // Checkpointing only saves: the weights and the random draws are those of a run without it.
-      checkpointDir: run.store?.checkpointDir(id),
-      resume: run.store !== undefined,
-      signal: run.signal,
-      onBatch: run.onBatch && ((info) => run.onBatch!(id, info)),
-      onEpoch: (l) => {
-        epochsNow++;
-        run.onEpoch?.(id, l);
-      },
-    });
-    if (result.stopped === 'interrupted') {
-      model.dispose();
-      throw new TrainingInterrupted(id);
-    }
+    const { model, result } = await trainRunNetwork(
+      id,
+      run,
+      (hooks) => trainNetwork(arch, options, config, frames, dims, trainEx, valEx, config.seeds[index] * 1000, hooks),
+      async (model, result) => run.store?.saveMember(id, model, { epochsTrained: result.history.length }),
+    );
     const training: SeedTraining = { epochsTrained: result.history.length };
-    await run.store?.saveMember(id, model, training);
-    const last = result.history.at(-1);
-    run.onNetwork?.(id, { source: 'trained', resumedAt: result.history.length - epochsNow, trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, seconds: (performance.now() - started) / 1000 });
     return { model, training };
   };
 

@@ -20,7 +20,7 @@ import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, typ
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
-import { predictExamples, train, type EpochLog, type Examples } from './trainer.ts';
+import { predictExamples, train, type EpochLog, type Examples, type TrainOptions, type TrainResult } from './trainer.ts';
 
 export interface WindowModelConfig {
   name: string;
@@ -200,6 +200,44 @@ export class TrainingInterrupted extends Error {
   }
 }
 
+/** The trainer options through which a run's store, signal and progress reach one network. */
+export type NetworkHooks = Pick<TrainOptions, 'checkpointDir' | 'resume' | 'signal' | 'onBatch' | 'onEpoch'>;
+
+/**
+ * Trains network `id` with `fit`, wired to the run: it checkpoints into the store (and resumes
+ * from it), stops at the signal (disposing the model and throwing `TrainingInterrupted`), is
+ * saved with `save` when done, and is reported through `run.onNetwork`. Window ensembles and
+ * sequence recipes share it.
+ */
+export async function trainRunNetwork(
+  id: NetworkId,
+  run: Omit<RunOptions, 'store'> & { store?: Pick<RunStore, 'checkpointDir'> },
+  fit: (hooks: NetworkHooks) => Promise<{ model: tf.LayersModel; result: TrainResult }>,
+  save: (model: tf.LayersModel, result: TrainResult) => Promise<void>,
+): Promise<{ model: tf.LayersModel; result: TrainResult }> {
+  const started = performance.now();
+  let epochsNow = 0;
+  const { model, result } = await fit({
+    // Checkpointing only saves: the weights and the random draws are those of a run without it.
+    checkpointDir: run.store?.checkpointDir(id),
+    resume: run.store !== undefined,
+    signal: run.signal,
+    onBatch: run.onBatch && ((info) => run.onBatch!(id, info)),
+    onEpoch: (log) => {
+      epochsNow++;
+      run.onEpoch?.(id, log);
+    },
+  });
+  if (result.stopped === 'interrupted') {
+    model.dispose();
+    throw new TrainingInterrupted(id);
+  }
+  await save(model, result);
+  const last = result.history.at(-1);
+  run.onNetwork?.(id, { source: 'trained', resumedAt: result.history.length - epochsNow, trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, seconds: (performance.now() - started) / 1000 });
+  return { model, result };
+}
+
 /**
  * Trains `config.members` networks on `clips`. With `run.store`, members finished earlier
  * are loaded instead of trained, and the running one checkpoints every epoch.
@@ -220,34 +258,25 @@ export async function trainEnsemble(config: WindowModelConfig, data: PreparedDat
         run.onNetwork?.(id, { source: 'stored', resumedAt: 0, trainLoss: null, valLoss: null, seconds: 0 });
         continue;
       }
-      const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
-      const started = performance.now();
-      let epochsNow = 0;
-      const result = await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
-        epochs: config.epochs,
-        batchSize: config.batchSize,
-        learningRate: config.learningRate,
-        patience: 0,
-        reduceLrPatience: 0,
-        seed: config.seed * 100 + m,
-        // Checkpointing only saves: the weights and the random draws are those of a run without it.
-        checkpointDir: run.store?.checkpointDir(id),
-        resume: run.store !== undefined,
-        signal: run.signal,
-        onBatch: run.onBatch && ((info) => run.onBatch!(id, info)),
-        onEpoch: (log) => {
-          epochsNow++;
-          run.onEpoch?.(id, log);
+      const { model } = await trainRunNetwork(
+        id,
+        run,
+        async (hooks) => {
+          const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
+          const result = await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
+            epochs: config.epochs,
+            batchSize: config.batchSize,
+            learningRate: config.learningRate,
+            patience: 0,
+            reduceLrPatience: 0,
+            seed: config.seed * 100 + m,
+            ...hooks,
+          });
+          return { model, result };
         },
-      });
-      if (result.stopped === 'interrupted') {
-        model.dispose();
-        throw new TrainingInterrupted(id);
-      }
-      await run.store?.saveMember(id, model);
+        async (model) => run.store?.saveMember(id, model),
+      );
       members.push(model);
-      const last = result.history.at(-1);
-      run.onNetwork?.(id, { source: 'trained', resumedAt: result.history.length - epochsNow, trainLoss: last?.trainLoss ?? null, valLoss: last?.valLoss ?? null, seconds: (performance.now() - started) / 1000 });
     }
   } catch (e) {
     members.forEach((m) => m.dispose());
