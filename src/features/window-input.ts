@@ -4,14 +4,18 @@
  * two can never disagree about the layout.
  *   - `window-stats`: per column mean, std and mean |Δ| ({@link windowStats});
  *   - `window-stats+descriptors`: the same, then the musical {@link clipDescriptors} of the
- *     window (key/mode, pulse, loudness distribution, band contrast; `sentio-frames` only).
+ *     window (key/mode, pulse, loudness distribution, band contrast; `sentio-frames` and
+ *     `sentio-voice`);
+ *   - `window-stats+descriptors+voice`: the same, then the {@link voiceDescriptors} of the
+ *     window's voiced analyses (`sentio-voice` only).
  */
 import type { Matrix } from '../dsp/matrix.ts';
 import { clipDescriptorNames, clipDescriptors } from './clip-descriptors.ts';
+import { voiceDescriptorNames, voiceDescriptors } from './voice-descriptors.ts';
 import { indexWindowStats, windowStats, type WindowStatsIndex } from './window-stats.ts';
 
-export type WindowInputKind = 'window-stats' | 'window-stats+descriptors';
-export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors'];
+export type WindowInputKind = 'window-stats' | 'window-stats+descriptors' | 'window-stats+descriptors+voice';
+export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors', 'window-stats+descriptors+voice'];
 
 /** Frames prepared for cheap window inputs at any position. */
 export interface IndexedFrames {
@@ -23,13 +27,16 @@ export const indexFrames = (frames: Matrix): IndexedFrames => ({ frames, index: 
 
 /** Input width for frames of `cols` columns. */
 export function windowInputDims(kind: WindowInputKind, cols: number): number {
-  return cols * 3 + (kind === 'window-stats+descriptors' ? clipDescriptorNames.length : 0);
+  if (kind === 'window-stats') return cols * 3;
+  return cols * 3 + clipDescriptorNames.length + (kind === 'window-stats+descriptors+voice' ? voiceDescriptorNames.length : 0);
 }
 
 /** Writes the input for frames [start, end) into `out` at `offset`. */
 export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start: number, end: number, out: Float32Array, offset = 0): void {
   windowStats(f.index, start, end, out, offset);
-  if (kind === 'window-stats+descriptors') clipDescriptors(f.frames, start, end, out, offset + f.index.cols * 3);
+  if (kind === 'window-stats') return;
+  clipDescriptors(f.frames, start, end, out, offset + f.index.cols * 3);
+  if (kind === 'window-stats+descriptors+voice') voiceDescriptors(f.frames, start, end, out, offset + f.index.cols * 3 + clipDescriptorNames.length);
 }
 
 export function isWindowInputKind(x: unknown): x is WindowInputKind {
