@@ -11,6 +11,7 @@
  * continues the interrupted network from its checkpoint, to the same result as an
  * uninterrupted run. The folder is deleted when the run completes.
  */
+import { LOSSES } from '../train/losses.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evaluationToCsv, evaluationToJson, evaluationToMarkdown, type EvaluationResult } from '../eval/report.ts';
@@ -75,6 +76,7 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
     throw new UsageError(`${file}: cannot read the training recipe: ${(e as Error).message}`);
   }
   for (const k of REQUIRED) if (json[k] === undefined) throw new UsageError(`${file}: missing "${k}"`);
+  if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
   json.options ??= {};
   const base = path.dirname(path.resolve(file));
   json.dataset = { ...json.dataset, path: path.resolve(base, json.dataset.path) };

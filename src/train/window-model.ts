@@ -20,6 +20,7 @@ import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, typ
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
+import type { LossName } from './losses.ts';
 import { predictExamples, train, type EpochLog, type Examples, type TrainOptions, type TrainResult } from './trainer.ts';
 
 export interface WindowModelConfig {
@@ -45,6 +46,8 @@ export interface WindowModelConfig {
   targets: 'quadrant-anchored' | 'continuous';
   /** What the network reads per window (default `window-stats`). */
   input?: WindowInputKind;
+  /** Training loss (default `mse`; see `losses.ts`). */
+  loss?: LossName;
   backend?: BackendName;
 }
 
@@ -265,6 +268,7 @@ export async function trainEnsemble(config: WindowModelConfig, data: PreparedDat
           const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
           const result = await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
             epochs: config.epochs,
+            loss: config.loss ?? 'mse',
             batchSize: config.batchSize,
             learningRate: config.learningRate,
             patience: 0,

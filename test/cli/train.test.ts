@@ -125,3 +125,11 @@ test('resuming (interrupted again by SIGINT in the final ensemble) gives the sam
   assert.equal(a.length, b.length);
   a.forEach((w, i) => w.forEach((v, j) => assert.ok(Math.abs(v - b[i][j]) <= 1e-5, `weight ${i}[${j}]: ${v} vs ${b[i][j]}`)));
 });
+
+test('a window recipe with an unknown loss exits 2 naming the file and the known losses', async () => {
+  const bad = path.join(dir, 'recipe-bad-loss.json');
+  await writeFile(bad, JSON.stringify({ ...RECIPE, loss: 'hinge' }));
+  const r = await runCli('train', '--config', bad, '--out', path.join(dir, 'never'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /recipe-bad-loss\.json: unknown "loss" 'hinge' \(known: .*tanh-bce/);
+});
