@@ -164,9 +164,10 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   };
 
   const framer = new StreamingFramer(nFft, hop, true, (frame, t) => {
-    const windowed = spectrum.input();
-    for (let i = 0; i < nFft; i++) windowed[i] = frame[i] * window[i];
-    spectrum.power(power, powerScale, usedBins);
+    // The Hann window is applied in the frequency domain (see hannPower): a copy here instead
+    // of nFft multiplications.
+    spectrum.input().set(frame);
+    spectrum.hannPower(power, powerScale, usedBins);
     let total = 0;
     let magSum = 0;
     for (let k = 0; k < usedBins; k++) {
