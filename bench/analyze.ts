@@ -7,6 +7,7 @@
  *
  *   npm run bench:analyze            # both
  *   npm run bench:analyze -- --quick # 3-minute file only
+ *   npm run bench:analyze -- --model DIR  # another model than the default
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,8 @@ import { main as cli } from '../src/cli/main.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = path.resolve(root, '../shared');
 const quick = process.argv.includes('--quick');
+const modelArg = process.argv.indexOf('--model');
+const modelDir = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
 
 
 async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
@@ -37,7 +40,8 @@ async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number;
 
 async function main(): Promise<void> {
   console.log(`Sentio analyze benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);
-  const model = await loadModel();
+  const model = await loadModel(modelDir);
+  if (modelDir) console.log(`model: ${modelDir}`);
   const mp3 = concatFiles(['3', '4', '7', '8'].map((id) => path.join(root, `test/fixtures/emomusic/${id}.mp3`)));
   await analyzeAudio(mp3, { model }); // warm up WASM and JIT
   const decode = await best(() => decodeAudio(mp3, { sampleRate: null }));

@@ -97,7 +97,7 @@ test('sentio-voice: white noise and silence are unvoiced (F0 0, HNR at the floor
   }
 });
 
-test('sentio-voice: analysed every 4th frame, values held in between; streaming gives the same frames', () => {
+test('sentio-voice: analysed every VOICE_EVERY_FRAMES-th frame, values held in between; streaming gives the same frames', () => {
   const y = voiced(22050, 180, 0.02, 0.02);
   const m = run(sentioVoice, 22050, y);
   for (let t = 0; t < m.frames.rows; t++) {
