@@ -12,7 +12,7 @@ import type { Matrix } from '../dsp/matrix.ts';
 import { getFeatureSet } from '../features/index.ts';
 import { standardizeInPlace } from '../features/summary.ts';
 import type { FeatureSet } from '../features/types.ts';
-import { indexFrames, isWindowInputKind, windowInputDims, writeWindowInput, type WindowInputKind } from '../features/window-input.ts';
+import { indexFrames, isWindowInputKind, windowInputProblem, windowInputDims, writeWindowInput, type WindowInputKind } from '../features/window-input.ts';
 import { tf } from '../models/backend.ts';
 
 export const HOP_SECONDS = 0.5;
@@ -145,6 +145,8 @@ export function parseModelCard(json: unknown, source: string): ModelCard {
   if (!c.input || !c.normalization || c.normalization.mean.length !== c.input.dims) fail('normalisation does not match input.dims');
   if (!c.featureSet?.name) fail('no featureSet');
   if (!isWindowInputKind(c.input?.summary)) fail(`unknown input summary '${String(c.input?.summary)}'`);
-  modelFeatureSet(c as ModelCard);
-  return c as ModelCard;
+  const card = c as ModelCard;
+  const problem = windowInputProblem(card.input.summary, modelFeatureSet(card).columns);
+  if (problem) fail(`${problem}, but was trained on '${card.featureSet.name}'`);
+  return card;
 }

@@ -11,6 +11,7 @@
  */
 import type { Matrix } from '../dsp/matrix.ts';
 import { clipDescriptorNames, clipDescriptors } from './clip-descriptors.ts';
+import { sentioVoiceColumns } from './sentio-frames.ts';
 import { voiceDescriptorNames, voiceDescriptors } from './voice-descriptors.ts';
 import { indexWindowStats, windowStats, type WindowStatsIndex } from './window-stats.ts';
 
@@ -37,6 +38,17 @@ export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start:
   if (kind === 'window-stats') return;
   clipDescriptors(f.frames, start, end, out, offset + f.index.cols * 3);
   if (kind === 'window-stats+descriptors+voice') voiceDescriptors(f.frames, start, end, out, offset + f.index.cols * 3 + clipDescriptorNames.length);
+}
+
+/**
+ * Why frames with these columns cannot feed `kind` (null when they can): the voice
+ * descriptors read the `sentio-voice` columns.
+ */
+export function windowInputProblem(kind: WindowInputKind, columns: readonly string[]): string | null {
+  if (kind === 'window-stats+descriptors+voice' && (columns.length !== sentioVoiceColumns.length || columns.some((c, i) => c !== sentioVoiceColumns[i]))) {
+    return `input '${kind}' needs the sentio-voice feature set`;
+  }
+  return null;
 }
 
 export function isWindowInputKind(x: unknown): x is WindowInputKind {

@@ -16,7 +16,7 @@ import { aggregateRuns } from '../eval/aggregate.ts';
 import { quadrantReportFromVA, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
 import { fitStandardization, standardizeInPlace, type Standardization } from '../features/summary.ts';
-import { indexFrames, windowInputDims, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
+import { indexFrames, windowInputDims, windowInputProblem, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
@@ -79,6 +79,8 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   if (songs.length === 0) throw new Error(`${config.dataset.path}: no songs with audio and static labels`);
   const set = getFeatureSet(config.featureSet);
   const input = config.input ?? 'window-stats';
+  const problem = windowInputProblem(input, set.columns);
+  if (problem) throw new Error(`${problem}, not '${config.featureSet}'`);
   const clips: IndexedFrames[] = [];
   for (const [k, s] of songs.entries()) {
     clips.push(indexFrames(await cachedFeatures(s.audioPath!, set)));

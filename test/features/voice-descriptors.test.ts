@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { clipDescriptorNames } from '../../src/features/clip-descriptors.ts';
 import { sentioFrameColumns, sentioVoiceColumns, VOICE_EVERY_FRAMES, VOICE_HNR_FLOOR_DB } from '../../src/features/sentio-frames.ts';
 import { voiceDescriptorNames, voiceDescriptors } from '../../src/features/voice-descriptors.ts';
-import { indexFrames, windowInputDims, writeWindowInput } from '../../src/features/window-input.ts';
+import { indexFrames, windowInputDims, windowInputProblem, writeWindowInput } from '../../src/features/window-input.ts';
+import { parseModelCard } from '../../src/analyze/emotion-model.ts';
+import { readFile } from 'node:fs/promises';
 import type { Matrix } from '../../src/dsp/matrix.ts';
 
 const COLS = sentioVoiceColumns.length;
@@ -78,4 +80,14 @@ test('window input with voice: stats, then clip descriptors, then voice descript
   const without = new Float32Array(windowInputDims('window-stats+descriptors', COLS));
   writeWindowInput('window-stats+descriptors', indexFrames(m), 0, m.rows, without);
   assert.deepEqual([...out.subarray(3, 3 + without.length)], [...without]);
+});
+
+test('the voice input is refused for frames without the voice columns: in recipes and in model cards', async () => {
+  assert.equal(windowInputProblem('window-stats+descriptors+voice', sentioVoiceColumns), null);
+  assert.equal(windowInputProblem('window-stats+descriptors', sentioFrameColumns), null);
+  assert.match(windowInputProblem('window-stats+descriptors+voice', sentioFrameColumns) ?? '', /needs the sentio-voice feature set/);
+  const card = JSON.parse(await readFile(new URL('../../models/default/sentio.json', import.meta.url), 'utf8'));
+  assert.equal(parseModelCard(card, 'sentio.json').input.summary, 'window-stats+descriptors+voice');
+  const wrong = { ...card, featureSet: { ...card.featureSet, name: 'sentio-frames', columns: sentioFrameColumns.length } };
+  assert.throws(() => parseModelCard(wrong, 'x/sentio.json'), /x\/sentio\.json: .*needs the sentio-voice feature set, but was trained on 'sentio-frames'/);
 });
