@@ -74,30 +74,43 @@ export class PowerSpectrum {
    * As {@link power}, for the frame in {@link input} times a periodic Hann window, which is
    * applied after the transform: the periodic Hann window is 0.5 − 0.5·cos(2πn/N), so its
    * product's spectrum is 0.5·X[k] − 0.25·(X[k−1] + X[k+1]). Three taps over the bins that are
-   * read cost a fraction of N multiplications in the time domain (a quarter of the frame's
-   * time for 4096-point frames in JS). Equal to windowing first up to float32 rounding.
+   * read replace N multiplications in the time domain (about a sixth of a 4096-point frame's
+   * time in JS). Equal to windowing first up to float32 rounding.
    */
   hannPower(out: Float64Array, scale = 1, bins = this.bins): void {
     wasm._pffft_transform_ordered(this.setup, this.inputPtr, this.outputPtr, this.workPtr, 0);
     const heap = wasm.HEAPF32;
     const o = this.outputPtr >> 2;
     const half = this.size / 2;
-    // PFFFT's ordered layout: [X0, X(N/2), re1, im1, re2, im2, …], both end bins real.
-    const re = (k: number) => (k === 0 ? heap[o] : k === half ? heap[o + 1] : heap[o + 2 * (k < 0 ? -k : k > half ? this.size - k : k)]);
-    const im = (k: number) => (k === 0 || k === half ? 0 : k < 0 || k > half ? -heap[o + 2 * (k < 0 ? -k : this.size - k) + 1] : heap[o + 2 * k + 1]);
     const end = Math.min(bins, half + 1);
     for (let k = 0; k < end; k++) {
+      let wr: number;
+      let wi: number;
       if (k > 1 && k + 1 < half) {
-        // Interior bins: direct reads, no edge cases.
+        // Interior bins: direct reads in PFFFT's ordered layout [X0, X(N/2), re1, im1, …].
         const j = o + 2 * k;
-        const wr = 0.5 * heap[j] - 0.25 * (heap[j - 2] + heap[j + 2]);
-        const wi = 0.5 * heap[j + 1] - 0.25 * (heap[j - 1] + heap[j + 3]);
-        out[k] = (wr * wr + wi * wi) * scale;
+        wr = 0.5 * heap[j] - 0.25 * (heap[j - 2] + heap[j + 2]);
+        wi = 0.5 * heap[j + 1] - 0.25 * (heap[j - 1] + heap[j + 3]);
       } else {
-        const wr = 0.5 * re(k) - 0.25 * (re(k - 1) + re(k + 1));
-        const wi = 0.5 * im(k) - 0.25 * (im(k - 1) + im(k + 1));
-        out[k] = (wr * wr + wi * wi) * scale;
+        wr = 0.5 * binPart(heap, o, this.size, k, 0) - 0.25 * (binPart(heap, o, this.size, k - 1, 0) + binPart(heap, o, this.size, k + 1, 0));
+        wi = 0.5 * binPart(heap, o, this.size, k, 1) - 0.25 * (binPart(heap, o, this.size, k - 1, 1) + binPart(heap, o, this.size, k + 1, 1));
       }
+      out[k] = (wr * wr + wi * wi) * scale;
     }
   }
 }
+
+/**
+ * Real (part 0) or imaginary (part 1) part of bin k of an ordered PFFFT spectrum of `size`
+ * points at `o`, for any k in −1 … size/2 + 1: X0 and X(size/2) are real and stored first;
+ * bins beyond either end are the conjugates of their mirror images (real input).
+ */
+function binPart(heap: Float32Array, o: number, size: number, k: number, part: 0 | 1): number {
+  const half = size / 2;
+  if (k === 0 || k === half) return part === 0 ? heap[o + (k === 0 ? 0 : 1)] : 0;
+  const mirrored = k < 0 || k > half;
+  const m = k < 0 ? -k : k > half ? size - k : k;
+  const v = heap[o + 2 * m + part];
+  return part === 1 && mirrored ? -v : v;
+}
+

@@ -18,6 +18,8 @@ const HNR = sentioVoiceColumns.indexOf('log_hnr_db');
 const PITCH_REFERENCE_HZ = 55;
 /** A step between consecutive voiced analyses below this many semitones counts as a held note. */
 const STEADY_STEP_SEMITONES = 1;
+/** Pitches of the window being described, reused across calls (a song has a window every 0.5 s). */
+let pitchScratch = new Float64Array(64);
 
 export const voiceDescriptorNames: readonly string[] = [
   'voiced_share', 'voice_pitch_mean_st', 'voice_pitch_std_st', 'voice_pitch_range_st',
@@ -37,7 +39,9 @@ export function voiceDescriptors<T extends Float32Array>(frames: Matrix, start: 
   if (cols !== sentioVoiceColumns.length) throw new RangeError(`voice descriptors need sentio-voice frames (${sentioVoiceColumns.length} columns), got ${cols}`);
   const s = Math.max(0, Math.min(start, frames.rows - 1));
   const e = Math.max(s + 1, Math.min(end, frames.rows));
-  const pitches: number[] = [];
+  const most = Math.ceil((e - s) / VOICE_EVERY_FRAMES) + 1;
+  if (pitchScratch.length < most) pitchScratch = new Float64Array(most);
+  let voiced = 0;
   let analyses = 0;
   let jitter = 0;
   let shimmer = 0;
@@ -54,7 +58,7 @@ export function voiceDescriptors<T extends Float32Array>(frames: Matrix, start: 
       continue;
     }
     const pitch = 12 * Math.log2(f0 / PITCH_REFERENCE_HZ);
-    pitches.push(pitch);
+    pitchScratch[voiced++] = pitch;
     jitter += data[r * cols + JITTER];
     shimmer += data[r * cols + SHIMMER];
     hnr += data[r * cols + HNR];
@@ -66,13 +70,12 @@ export function voiceDescriptors<T extends Float32Array>(frames: Matrix, start: 
     }
     previous = pitch;
   }
-  const voiced = pitches.length;
+  const pitches = pitchScratch.subarray(0, voiced).sort();
   let mean = 0;
   for (const p of pitches) mean += p;
   mean = voiced ? mean / voiced : 0;
   let variance = 0;
   for (const p of pitches) variance += (p - mean) ** 2;
-  pitches.sort((a, b) => a - b);
   const at = (q: number) => pitches[Math.min(voiced - 1, Math.floor(q * voiced))];
   let k = offset;
   out[k++] = analyses ? voiced / analyses : 0;
