@@ -77,6 +77,11 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
   }
   for (const k of REQUIRED) if (json[k] === undefined) throw new UsageError(`${file}: missing "${k}"`);
   if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
+  if (json.augment !== undefined) {
+    const speeds = json.augment?.speeds;
+    const bad = !json.augment || typeof json.augment !== 'object' || (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => typeof v !== 'number' || !(v >= 0.5 && v <= 2) || v === 1)));
+    if (bad) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1]}, got ${JSON.stringify(json.augment)}`);
+  }
   json.options ??= {};
   const base = path.dirname(path.resolve(file));
   json.dataset = { ...json.dataset, path: path.resolve(base, json.dataset.path) };

@@ -2,14 +2,16 @@
  * Node-only on-disk cache of extracted features, so that training and cross-validation
  * decode each clip once. Entries are `.npy` files keyed by feature set, and by the audio
  * file's absolute path, size and modification time (an edited file is re-extracted).
+ * Speed-perturbed versions (training augmentation) live beside them in `<set>@speed<p>-<q>`.
  * The key does not cover the feature code itself: after changing how a set is computed,
  * delete its folder (`.cache/features/<set>`). The cache is disposable (git-ignored).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { rationalApproximation } from '../audio/augment.ts';
 import type { Matrix } from '../dsp/matrix.ts';
-import { extractFeaturesFromFile } from '../features/extract-file.ts';
+import { extractFeaturesFromFile, extractSpeedChangedFromFile } from '../features/extract-file.ts';
 import type { FeatureSet } from '../features/types.ts';
 import { decodeNpy, encodeNpy } from '../io/npy.ts';
 
@@ -21,9 +23,13 @@ async function cacheKey(audioPath: string): Promise<string> {
   return createHash('sha1').update(`${abs}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 20);
 }
 
-/** Features of `audioPath` under `set`, read from the cache or extracted and stored. */
-export async function cachedFeatures(audioPath: string, set: FeatureSet, cacheDir = DEFAULT_CACHE_DIR): Promise<Matrix<Float32Array>> {
-  const dir = join(cacheDir, set.name);
+/**
+ * Features of `audioPath` under `set`, read from the cache or extracted and stored; with
+ * `speed` ≠ 1, of the audio played that many times faster (`changeSpeed`).
+ */
+export async function cachedFeatures(audioPath: string, set: FeatureSet, cacheDir = DEFAULT_CACHE_DIR, speed = 1): Promise<Matrix<Float32Array>> {
+  // Named by the integer ratio actually applied, so 1.0667 and 16/15 share one entry.
+  const dir = join(cacheDir, speed === 1 ? set.name : `${set.name}@speed${rationalApproximation(speed).join('-')}`);
   const file = join(dir, `${await cacheKey(audioPath)}.npy`);
   try {
     const { shape, data } = decodeNpy(new Uint8Array(await readFile(file)));
@@ -31,7 +37,7 @@ export async function cachedFeatures(audioPath: string, set: FeatureSet, cacheDi
   } catch {
     // Not cached yet (or unreadable): extract below.
   }
-  const { features } = await extractFeaturesFromFile(audioPath, set);
+  const { features } = speed === 1 ? await extractFeaturesFromFile(audioPath, set) : await extractSpeedChangedFromFile(audioPath, set, speed);
   const m = features.frames;
   await mkdir(dir, { recursive: true });
   // Write then rename, so an interrupted run never leaves a half-written entry.

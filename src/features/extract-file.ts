@@ -1,9 +1,25 @@
 /** Node-only: features of an audio file on disk, streamed. */
-import { streamAudioFile } from '../audio/file.ts';
+import { changeSpeed } from '../audio/augment.ts';
+import { loadAudioFile, streamAudioFile } from '../audio/file.ts';
 import { extractFromChunks, type ExtractionResult } from './extract.ts';
 import { decodeRateFor, type FeatureSet } from './types.ts';
 
 /** Features of an audio file, streamed (the decoded signal is not kept unless the set needs it). */
 export function extractFeaturesFromFile(path: string, set: FeatureSet): Promise<ExtractionResult> {
   return extractFromChunks(path, set, (onInfo) => streamAudioFile(path, { sampleRate: decodeRateFor(set) }, onInfo));
+}
+
+/**
+ * Features of an audio file played `speed` times faster (`changeSpeed`: tempo and pitch both
+ * scaled), for speed-perturbation augmentation in training. The decoded signal is held whole.
+ */
+export async function extractSpeedChangedFromFile(path: string, set: FeatureSet, speed: number): Promise<ExtractionResult> {
+  const audio = await loadAudioFile(path, { sampleRate: decodeRateFor(set) });
+  const samples = changeSpeed(audio.samples, speed);
+  return extractFromChunks(path, set, (onInfo) =>
+    (async function* () {
+      onInfo({ format: audio.format, sourceSampleRate: audio.sourceSampleRate, channels: audio.channels, sampleRate: audio.sampleRate });
+      yield samples;
+    })(),
+  );
 }

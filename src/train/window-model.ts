@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cachedFeatures } from '../data/feature-cache.ts';
+import { cachedFeatures, DEFAULT_CACHE_DIR } from '../data/feature-cache.ts';
 import { loadDataset, type DatasetName } from '../data/index.ts';
 import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
 import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
@@ -48,6 +48,13 @@ export interface WindowModelConfig {
   input?: WindowInputKind;
   /** Training loss (default `mse`; see `losses.ts`). */
   loss?: LossName;
+  /**
+   * Training-time augmentation. `speeds`: speed-perturbed copies of every training song
+   * (`changeSpeed`: e.g. 1.0667 plays it 6.7 % faster and 1.1 semitones higher); each training
+   * window is drawn from the original or one of the copies at random. Evaluation and
+   * prediction always read the original.
+   */
+  augment?: { speeds?: number[] };
   backend?: BackendName;
 }
 
@@ -55,6 +62,8 @@ export interface PreparedData {
   songs: Song[];
   input: WindowInputKind;
   clips: IndexedFrames[];
+  /** Per song, its augmented copies (`config.augment`); empty lists without augmentation. */
+  variants: IndexedFrames[][];
   frameHop: number;
   dims: number;
   windowFrames: number;
@@ -81,14 +90,20 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const input = config.input ?? 'window-stats';
   const problem = windowInputProblem(input, set.columns);
   if (problem) throw new Error(`${problem}, not '${config.featureSet}'`);
+  const speeds = config.augment?.speeds ?? [];
+  for (const v of speeds) if (!(v >= 0.5 && v <= 2) || v === 1) throw new Error(`augment.speeds: ${v} is not a speed factor in [0.5, 2] other than 1`);
   const clips: IndexedFrames[] = [];
+  const variants: IndexedFrames[][] = [];
   for (const [k, s] of songs.entries()) {
     clips.push(indexFrames(await cachedFeatures(s.audioPath!, set)));
+    const copies: IndexedFrames[] = [];
+    for (const v of speeds) copies.push(indexFrames(await cachedFeatures(s.audioPath!, set, DEFAULT_CACHE_DIR, v)));
+    variants.push(copies);
     onSong?.(k + 1, songs.length);
   }
   const targets = new Float32Array(songs.length * 2);
   songs.forEach((s, i) => targets.set(songTargets(s, config.targets), 2 * i));
-  return { songs, input, clips, frameHop: set.hopSeconds, dims: windowInputDims(input, clips[0].frames.cols), windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
+  return { songs, input, clips, variants, frameHop: set.hopSeconds, dims: windowInputDims(input, clips[0].frames.cols), windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
 }
 
 /** Random training windows for `epoch` (seeded by epoch), raw (not standardised). */
@@ -99,9 +114,13 @@ function sampleWindows(data: PreparedData, clips: number[], perClip: number, see
   const y = new Float32Array(n * 2);
   let k = 0;
   for (const i of clips) {
+    const copies = data.variants[i];
     for (let c = 0; c < perClip; c++) {
-      const start = Math.floor(rand() * Math.max(1, data.clips[i].frames.rows - data.windowFrames));
-      writeWindowInput(data.input, data.clips[i], start, start + data.windowFrames, x, k * data.dims);
+      // The random draw for the copy is made only with augmentation, so recipes without it
+      // sample exactly the windows they always did.
+      const clip = copies.length ? [data.clips[i], ...copies][Math.floor(rand() * (copies.length + 1))] : data.clips[i];
+      const start = Math.floor(rand() * Math.max(1, clip.frames.rows - data.windowFrames));
+      writeWindowInput(data.input, clip, start, start + data.windowFrames, x, k * data.dims);
       y[2 * k] = data.targets[2 * i];
       y[2 * k + 1] = data.targets[2 * i + 1];
       k++;

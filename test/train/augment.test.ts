@@ -1,0 +1,63 @@
+/**
+ * Speed-perturbation augmentation in the window recipe: the copies are real speed changes of
+ * the songs (shorter/longer, brighter/darker), they enter training, and evaluation ignores them.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { getFeatureSet } from '../../src/features/index.ts';
+import { prepareData, trainEnsemble, type WindowModelConfig } from '../../src/train/window-model.ts';
+import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
+
+let dir: string;
+let recipe: WindowModelConfig;
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'sentio-augment-'));
+  recipe = { ...tinyRecipe('augment', await writeManifest(dir, balancedFourQ(1))), epochs: 2, windowsPerClip: 4, batchSize: 8 };
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const mean = (m: { frames: { rows: number; cols: number; data: Float32Array } }, col: number) => {
+  let s = 0;
+  for (let t = 0; t < m.frames.rows; t++) s += m.frames.data[t * m.frames.cols + col];
+  return s / m.frames.rows;
+};
+
+test('augment.speeds: each song gets its speed-changed copies, as long and as bright as the factor says', async () => {
+  const plain = await prepareData(recipe);
+  assert.ok(plain.variants.every((v) => v.length === 0));
+  const data = await prepareData({ ...recipe, augment: { speeds: [16 / 15, 15 / 16] } });
+  const centroid = getFeatureSet('sentio-frames').columns.indexOf('centroid_khz');
+  assert.ok(centroid >= 0);
+  data.clips.forEach((clip, i) => {
+    const [fast, slow] = data.variants[i];
+    assert.ok(Math.abs(fast.frames.rows - (clip.frames.rows * 15) / 16) <= 2, `fast copy: ${fast.frames.rows} frames for ${clip.frames.rows}`);
+    assert.ok(Math.abs(slow.frames.rows - (clip.frames.rows * 16) / 15) <= 2, `slow copy: ${slow.frames.rows} frames for ${clip.frames.rows}`);
+    // Every frequency scales with the speed, so the spectral centroid does too.
+    assert.ok(mean(fast, centroid) > mean(clip, centroid) && mean(clip, centroid) > mean(slow, centroid), `song ${data.songs[i].id}`);
+  });
+  // The originals are untouched: evaluation and prediction read exactly what the plain recipe reads.
+  assert.deepEqual(Array.from(data.clips[0].frames.data.subarray(0, 500)), Array.from(plain.clips[0].frames.data.subarray(0, 500)));
+});
+
+test('augment.speeds: the copies are what training sees (other weights than without), and bad factors are refused', async () => {
+  const train = async (config: WindowModelConfig) => {
+    const data = await prepareData(config);
+    const ens = await trainEnsemble(config, data, data.songs.map((_, i) => i));
+    const w = ens.members[0].getWeights().map((t) => Array.from(t.dataSync()));
+    ens.members.forEach((m) => m.dispose());
+    return w.flat();
+  };
+  const plain = await train(recipe);
+  const again = await train(recipe);
+  const augmented = await train({ ...recipe, augment: { speeds: [16 / 15] } });
+  assert.deepEqual(again, plain, 'training is not deterministic, so the comparison below would mean nothing');
+  assert.ok(augmented.some((v, i) => Math.abs(v - plain[i]) > 1e-4));
+  await assert.rejects(prepareData({ ...recipe, augment: { speeds: [1] } }), /augment\.speeds: 1 is not a speed factor/);
+  await assert.rejects(prepareData({ ...recipe, augment: { speeds: [3] } }), /augment\.speeds: 3 is not a speed factor/);
+});
