@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getFeatureSet } from '../../src/features/index.ts';
+import type { IndexedFrames } from '../../src/features/window-input.ts';
 import { prepareData, trainEnsemble, type WindowModelConfig } from '../../src/train/window-model.ts';
 import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
 
@@ -22,7 +23,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const mean = (m: { frames: { rows: number; cols: number; data: Float32Array } }, col: number) => {
+const mean = (m: IndexedFrames, col: number) => {
   let s = 0;
   for (let t = 0; t < m.frames.rows; t++) s += m.frames.data[t * m.frames.cols + col];
   return s / m.frames.rows;
