@@ -1,0 +1,74 @@
+/**
+ * Browser benchmark (npm run bench:browser): the bundle (`npm run build:web`) in Debian's
+ * chromium, on the same 3-minute 44.1 kHz MP3 as `bench/analyze.ts`, against the Node API
+ * timed in the same run — the ratio says what the browser costs. Best of 5 each.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { buildWeb } from '../scripts/build-web.ts';
+import { analyzeAudio } from '../src/analyze/analyze.ts';
+import { loadModel } from '../src/analyze/node.ts';
+import { decodeAudio } from '../src/audio/decode.ts';
+import { concatFiles } from './util.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
+
+const mp3 = concatFiles(['3', '4', '7', '8'].map((id) => join(root, `test/fixtures/emomusic/${id}.mp3`)));
+const seconds = (await decodeAudio(mp3, { sampleRate: null })).duration;
+
+const model = await loadModel();
+await analyzeAudio(mp3, { model });
+let nodeMs = Infinity;
+for (let i = 0; i < 5; i++) {
+  const t = performance.now();
+  await analyzeAudio(mp3, { model });
+  nodeMs = Math.min(nodeMs, performance.now() - t);
+}
+
+const dir = await mkdtemp(join(tmpdir(), 'sentio-bench-web-'));
+await buildWeb(dir);
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url ?? '/', 'http://x').pathname;
+  if (path === '/song.mp3') return res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(mp3);
+  try {
+    const file = join(dir, normalize(path));
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+const port = (server.address() as { port: number }).port;
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+try {
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${port}/index.html`);
+  const { best, backend } = await page.evaluate(async () => {
+    const sentio = (await import(`${location.origin}/sentio.js`)) as typeof import('../src/browser.ts');
+    const bytes = new Uint8Array(await (await fetch('/song.mp3')).arrayBuffer());
+    const m = await sentio.loadModel();
+    await sentio.analyze(bytes, { model: m });
+    let ms = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await sentio.analyze(bytes, { model: m });
+      ms = Math.min(ms, performance.now() - t);
+    }
+    return { best: ms, backend: sentio.activeBackend() };
+  });
+  const line = (label: string, ms: number) => console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${(seconds / (ms / 1000)).toFixed(0).padStart(4)}× real time`);
+  console.log(`3-minute MP3 (${seconds.toFixed(1)} s), analyze end to end, best of 5:`);
+  line('  Node (same process)', nodeMs);
+  line(`  chromium ${browser.version()} (tfjs ${backend})`, best);
+  console.log(`  browser / Node time: ${(best / nodeMs).toFixed(2)}`);
+} finally {
+  await browser.close();
+  server.close();
+  await rm(dir, { recursive: true, force: true });
+}
