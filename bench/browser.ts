@@ -3,20 +3,19 @@
  * chromium, on the same 3-minute 44.1 kHz MP3 as `bench/analyze.ts`, against the Node API
  * timed in the same run — the ratio says what the browser costs. Best of 5 each.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { buildWeb } from '../scripts/build-web.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, folder, serveStatic } from '../scripts/serve-web.ts';
 import { analyzeAudio } from '../src/analyze/analyze.ts';
 import { loadModel } from '../src/analyze/node.ts';
 import { decodeAudio } from '../src/audio/decode.ts';
 import { concatFiles } from './util.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
 
 const mp3 = concatFiles(['3', '4', '7', '8'].map((id) => join(root, `test/fixtures/emomusic/${id}.mp3`)));
 const seconds = (await decodeAudio(mp3, { sampleRate: null })).duration;
@@ -32,23 +31,12 @@ for (let i = 0; i < 5; i++) {
 
 const dir = await mkdtemp(join(tmpdir(), 'sentio-bench-web-'));
 await buildWeb(dir);
-const server = createServer(async (req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  if (path === '/song.mp3') return res.writeHead(200, { 'content-type': 'audio/mpeg' }).end(mp3);
-  try {
-    const file = join(dir, normalize(path));
-    const body = await readFile(file);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-const port = (server.address() as { port: number }).port;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+const files = folder(dir);
+const { server, url } = await serveStatic((p) => (p === '/song.mp3' ? mp3 : files(p)));
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${port}/index.html`);
+  await page.goto(`${url}/index.html`);
   const { best, backend } = await page.evaluate(async () => {
     const sentio = (await import(`${location.origin}/sentio.js`)) as typeof import('../src/browser.ts');
     const bytes = new Uint8Array(await (await fetch('/song.mp3')).arrayBuffer());

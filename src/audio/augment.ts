@@ -23,6 +23,12 @@ export function rationalApproximation(x: number, maxDenominator = 64): [number, 
   return [p1, q1];
 }
 
+/** Why `speed` is not a usable speed factor (outside [0.5, 2], or 1: no change), or null. */
+export function speedFactorProblem(speed: unknown): string | null {
+  const usable = typeof speed === 'number' && speed >= 0.5 && speed <= 2 && speed !== 1;
+  return usable ? null : `${JSON.stringify(speed)} is not a speed factor in [0.5, 2] other than 1`;
+}
+
 /**
  * Speed perturbation, as in speech recognition (Ko et al. 2015): the signal played `speed`
  * times faster, so tempo and pitch both change by that factor (16/15 ≈ +6.7 % tempo and
@@ -33,8 +39,8 @@ export function rationalApproximation(x: number, maxDenominator = 64): [number, 
  * @param speed playback-speed factor, in [0.5, 2]; 1 returns the input unchanged
  */
 export function changeSpeed(samples: Float32Array, speed: number): Float32Array {
-  if (!(speed >= 0.5 && speed <= 2)) throw new RangeError(`speed factor must be in [0.5, 2], got ${speed}`);
   if (speed === 1) return samples;
+  if (speedFactorProblem(speed)) throw new RangeError(`speed factor must be in [0.5, 2], got ${speed}`);
   const [from, to] = rationalApproximation(speed);
   return resample(samples, from, to);
 }

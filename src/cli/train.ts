@@ -11,6 +11,7 @@
  * continues the interrupted network from its checkpoint, to the same result as an
  * uninterrupted run. The folder is deleted when the run completes.
  */
+import { speedFactorProblem } from '../audio/augment.ts';
 import { LOSSES } from '../train/losses.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -79,7 +80,7 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
   if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
   if (json.augment !== undefined) {
     const speeds = json.augment?.speeds;
-    const bad = !json.augment || typeof json.augment !== 'object' || (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => typeof v !== 'number' || !(v >= 0.5 && v <= 2) || v === 1)));
+    const bad = !json.augment || typeof json.augment !== 'object' || (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => speedFactorProblem(v) !== null)));
     if (bad) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1]}, got ${JSON.stringify(json.augment)}`);
   }
   json.options ??= {};

@@ -18,7 +18,7 @@ export async function extractSpeedChangedFromFile(path: string, set: FeatureSet,
   const samples = changeSpeed(audio.samples, speed);
   return extractFromChunks(path, set, (onInfo) =>
     (async function* () {
-      onInfo({ format: audio.format, sourceSampleRate: audio.sourceSampleRate, channels: audio.channels, sampleRate: audio.sampleRate });
+      onInfo(audio);
       yield samples;
     })(),
   );

@@ -7,6 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { speedFactorProblem } from '../audio/augment.ts';
 import { cachedFeatures, DEFAULT_CACHE_DIR } from '../data/feature-cache.ts';
 import { loadDataset, type DatasetName } from '../data/index.ts';
 import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
@@ -91,7 +92,10 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const problem = windowInputProblem(input, set.columns);
   if (problem) throw new Error(`${problem}, not '${config.featureSet}'`);
   const speeds = config.augment?.speeds ?? [];
-  for (const v of speeds) if (!(v >= 0.5 && v <= 2) || v === 1) throw new Error(`augment.speeds: ${v} is not a speed factor in [0.5, 2] other than 1`);
+  for (const v of speeds) {
+    const why = speedFactorProblem(v);
+    if (why) throw new Error(`augment.speeds: ${why}`);
+  }
   const clips: IndexedFrames[] = [];
   const variants: IndexedFrames[][] = [];
   for (const [k, s] of songs.entries()) {
@@ -118,7 +122,8 @@ function sampleWindows(data: PreparedData, clips: number[], perClip: number, see
     for (let c = 0; c < perClip; c++) {
       // The random draw for the copy is made only with augmentation, so recipes without it
       // sample exactly the windows they always did.
-      const clip = copies.length ? [data.clips[i], ...copies][Math.floor(rand() * (copies.length + 1))] : data.clips[i];
+      const copy = copies.length ? Math.floor(rand() * (copies.length + 1)) : 0;
+      const clip = copy === 0 ? data.clips[i] : copies[copy - 1];
       const start = Math.floor(rand() * Math.max(1, clip.frames.rows - data.windowFrames));
       writeWindowInput(data.input, clip, start, start + data.windowFrames, x, k * data.dims);
       y[2 * k] = data.targets[2 * i];

@@ -9,33 +9,24 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, folder, serveStatic } from '../../scripts/serve-web.ts';
 import { analyze } from '../../src/analyze/node.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 
 /** What the bundle exports (src/browser.ts), for code evaluated in the page. */
 type Sentio = typeof import('../../src/browser.ts');
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const required = process.env.SENTIO_REQUIRE_BROWSER === '1';
 const skip = !existsSync(CHROMIUM) && !required ? `${CHROMIUM} not installed (apt-get install -y chromium)` : false;
 const CLIPS = ['test/fixtures/emomusic/3.mp3', 'test/fixtures/audio/tones.ogg'];
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.bin': 'application/octet-stream',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-};
 
 let dir: string;
 let server: Server;
@@ -43,35 +34,15 @@ let base: string;
 let browser: Browser;
 let page: Page;
 
-/** Serves the built bundle at / and the repository's test fixtures at /fixtures/ (GET only, no listing). */
-function serve(root: string): Promise<Server> {
-  const repo = resolve('.');
-  const s = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    const file = path.startsWith('/fixtures/') ? join(repo, 'test', normalize(path)) : join(root, normalize(path));
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => s.listen(0, '127.0.0.1', () => ok(s)));
-}
-
 before(async () => {
   if (skip) return;
   dir = await mkdtemp(join(tmpdir(), 'sentio-web-'));
   await buildWeb(dir);
-  server = await serve(dir);
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  // The built bundle at /, the repository's test fixtures at /fixtures/.
+  const bundle = folder(dir);
+  const fixtures = folder(resolve('test'));
+  ({ server, url: base } = await serveStatic((p) => (p.startsWith('/fixtures/') ? fixtures(p) : bundle(p))));
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
