@@ -7,16 +7,22 @@
  *     window (key/mode, pulse, loudness distribution, band contrast; `sentio-frames` and
  *     `sentio-voice`);
  *   - `window-stats+descriptors+voice`: the same, then the {@link voiceDescriptors} of the
- *     window's voiced analyses (`sentio-voice` only).
+ *     window's voiced analyses (`sentio-voice` only);
+ *   - `window-stats+descriptors+voice+modulation`: the same, then the
+ *     {@link modulationDescriptors} of the window (how fast loudness, flux, brightness and band
+ *     levels fluctuate).
  */
 import type { Matrix } from '../dsp/matrix.ts';
 import { clipDescriptorNames, clipDescriptors } from './clip-descriptors.ts';
 import { sentioVoiceColumns } from './sentio-frames.ts';
+import { modulationDescriptorNames, modulationDescriptors } from './modulation-descriptors.ts';
 import { voiceDescriptorNames, voiceDescriptors } from './voice-descriptors.ts';
 import { indexWindowStats, windowStats, type WindowStatsIndex } from './window-stats.ts';
 
-export type WindowInputKind = 'window-stats' | 'window-stats+descriptors' | 'window-stats+descriptors+voice';
-export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors', 'window-stats+descriptors+voice'];
+export type WindowInputKind = 'window-stats' | 'window-stats+descriptors' | 'window-stats+descriptors+voice' | 'window-stats+descriptors+voice+modulation';
+export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors', 'window-stats+descriptors+voice', 'window-stats+descriptors+voice+modulation'];
+
+const hasVoice = (kind: WindowInputKind) => kind === 'window-stats+descriptors+voice' || kind === 'window-stats+descriptors+voice+modulation';
 
 /** Frames prepared for cheap window inputs at any position. */
 export interface IndexedFrames {
@@ -29,7 +35,8 @@ export const indexFrames = (frames: Matrix): IndexedFrames => ({ frames, index: 
 /** Input width for frames of `cols` columns. */
 export function windowInputDims(kind: WindowInputKind, cols: number): number {
   if (kind === 'window-stats') return cols * 3;
-  return cols * 3 + clipDescriptorNames.length + (kind === 'window-stats+descriptors+voice' ? voiceDescriptorNames.length : 0);
+  return cols * 3 + clipDescriptorNames.length + (hasVoice(kind) ? voiceDescriptorNames.length : 0)
+    + (kind === 'window-stats+descriptors+voice+modulation' ? modulationDescriptorNames.length : 0);
 }
 
 /** Writes the input for frames [start, end) into `out` at `offset`. */
@@ -37,7 +44,10 @@ export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start:
   windowStats(f.index, start, end, out, offset);
   if (kind === 'window-stats') return;
   clipDescriptors(f.frames, start, end, out, offset + f.index.cols * 3);
-  if (kind === 'window-stats+descriptors+voice') voiceDescriptors(f.frames, start, end, out, offset + f.index.cols * 3 + clipDescriptorNames.length);
+  if (!hasVoice(kind)) return;
+  const voiceOffset = offset + f.index.cols * 3 + clipDescriptorNames.length;
+  voiceDescriptors(f.frames, start, end, out, voiceOffset);
+  if (kind === 'window-stats+descriptors+voice+modulation') modulationDescriptors(f.frames, start, end, out, voiceOffset + voiceDescriptorNames.length);
 }
 
 /**
@@ -45,7 +55,7 @@ export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start:
  * descriptors read the `sentio-voice` columns.
  */
 export function windowInputProblem(kind: WindowInputKind, columns: readonly string[]): string | null {
-  if (kind === 'window-stats+descriptors+voice' && (columns.length !== sentioVoiceColumns.length || columns.some((c, i) => c !== sentioVoiceColumns[i]))) {
+  if (hasVoice(kind) && (columns.length !== sentioVoiceColumns.length || columns.some((c, i) => c !== sentioVoiceColumns[i]))) {
     return `input '${kind}' needs the sentio-voice feature set`;
   }
   return null;
