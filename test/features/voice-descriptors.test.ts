@@ -86,8 +86,9 @@ test('the voice input is refused for frames without the voice columns: in recipe
   assert.equal(windowInputProblem('window-stats+descriptors+voice', sentioVoiceColumns), null);
   assert.equal(windowInputProblem('window-stats+descriptors', sentioFrameColumns), null);
   assert.match(windowInputProblem('window-stats+descriptors+voice', sentioFrameColumns) ?? '', /needs the sentio-voice feature set/);
+  assert.match(windowInputProblem('window-stats+descriptors+voice+modulation', sentioFrameColumns) ?? '', /needs the sentio-voice feature set/);
   const card = JSON.parse(await readFile(new URL('../../models/default/sentio.json', import.meta.url), 'utf8'));
-  assert.equal(parseModelCard(card, 'sentio.json').input.summary, 'window-stats+descriptors+voice');
+  assert.equal(parseModelCard(card, 'sentio.json').input.summary, 'window-stats+descriptors+voice+modulation');
   const wrong = { ...card, featureSet: { ...card.featureSet, name: 'sentio-frames', columns: sentioFrameColumns.length } };
   assert.throws(() => parseModelCard(wrong, 'x/sentio.json'), /x\/sentio\.json: .*needs the sentio-voice feature set, but was trained on 'sentio-frames'/);
 });
