@@ -8,6 +8,7 @@
  *   npm run bench:analyze            # both
  *   npm run bench:analyze -- --quick # 3-minute file only
  *   npm run bench:analyze -- --model DIR  # another model than the default
+ *   npm run bench:analyze -- --quick --compare DIR  # + the model against DIR, alternating in this process
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ const shared = path.resolve(root, '../shared');
 const quick = process.argv.includes('--quick');
 const modelArg = process.argv.indexOf('--model');
 const modelDir = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
+const compareArg = process.argv.indexOf('--compare');
+const compareDir = compareArg > 0 ? process.argv[compareArg + 1] : undefined;
 
 
 async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
@@ -54,6 +57,26 @@ async function main(): Promise<void> {
   line('  analyze: decode + features + model + tempo', full.ms, seconds);
   console.log(`  share after decoding (features, 3-member ensemble, tempo): ${(((full.ms - decode.ms) / full.ms) * 100).toFixed(0)} %`);
   console.log(`  peak RSS so far: ${peakRssMb().toFixed(0)} MB\n`);
+
+  if (compareDir) {
+    // A model change is judged against its peer in the same process, calls alternating, so
+    // that the machine's load drifts over both alike (timings here move by ±15 % between runs).
+    const peer = await loadModel(compareDir);
+    await analyzeAudio(mp3, { model: peer });
+    const times: [number[], number[]] = [[], []];
+    for (let r = 0; r < 8; r++) {
+      for (const [k, m] of [model, peer].entries()) {
+        const t = performance.now();
+        await analyzeAudio(mp3, { model: m });
+        times[k].push(performance.now() - t);
+      }
+    }
+    const median = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
+    console.log(`model vs ${compareDir}, analyze end to end, 8 alternating runs each:`);
+    line('  this model, median', median(times[0]), seconds);
+    line(`  ${compareDir}, median`, median(times[1]), seconds);
+    console.log(`  time ratio (this / peer, medians): ${(median(times[0]) / median(times[1])).toFixed(3)}\n`);
+  }
 
   const q4 = path.join(shared, 'datasets/4q/audio');
   if (quick || !existsSync(q4)) return;
