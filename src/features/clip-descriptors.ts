@@ -20,7 +20,7 @@ const MAJOR = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29,
 const MINOR = [6.33, 2.68, 3.52, 5.38, 2.6, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
 
 /** Mel band groups (of 64) for the contrast descriptors: low, low-mid, mid, high-mid, high. */
-const BAND_GROUPS: [number, number][] = [[0, 8], [8, 20], [20, 34], [34, 48], [48, 64]];
+export const BAND_GROUPS: readonly (readonly [number, number])[] = [[0, 8], [8, 20], [20, 34], [34, 48], [48, 64]];
 
 /** Lags of the flux autocorrelation, in frames of 46.4 ms: 0.28–2.0 s (30–215 BPM). */
 const MIN_LAG = 6;
@@ -61,7 +61,11 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>, shift: number): num
  * matrix: a song's timeline has a window every 0.5 s over 8 s, so each frame is in 16 windows.
  */
 const bandGroupCache = new WeakMap<Matrix, Float64Array>();
-function bandGroupFrames(frames: Matrix): Float64Array {
+/**
+ * Per frame r and band group g of {@link BAND_GROUPS}: (max − min) of its mel bands at
+ * [(r·G + g)·2] and their mean level at [(r·G + g)·2 + 1]; cached per frame matrix.
+ */
+export function bandGroupFrames(frames: Matrix): Float64Array {
   let cached = bandGroupCache.get(frames);
   if (cached) return cached;
   const { rows, cols, data } = frames;

@@ -17,25 +17,22 @@
 import type { Matrix } from '../dsp/matrix.ts';
 import { realFft } from '../dsp/fft.ts';
 import { getWindow } from '../dsp/window.ts';
-import { sentioFrameColumns } from './sentio-frames.ts';
+import { BAND_GROUPS, bandGroupFrames } from './clip-descriptors.ts';
+import { FRAME_RATE_HZ, sentioFrameColumns } from './sentio-frames.ts';
 
 /** Frames per modulation block: 64 × 46.4 ms = 2.97 s, resolution 0.34 Hz up to 10.8 Hz. */
 export const BLOCK_FRAMES = 64;
 /** Grid step of the blocks (half overlap). */
 export const BLOCK_HOP_FRAMES = 32;
-/** Frame rate of `sentio-frames` (1024-sample hop at 22.05 kHz, 2048 at 44.1 kHz). */
-const FRAME_RATE_HZ = 22050 / 1024;
 /** Modulation band edges in Hz: slow sway, phrase, beat, note rate, tremolo, flicker. */
 const BAND_EDGES_HZ = [0.3, 1, 2, 4, 6, 8, 11];
-/** Mel band groups (of 64): low, low-mid, mid, high-mid, high (as in clip-descriptors). */
-const MEL_GROUPS: [number, number][] = [[0, 8], [8, 20], [20, 34], [34, 48], [48, 64]];
 
 const FLUX = sentioFrameColumns.indexOf('flux');
 const RMS_DB = sentioFrameColumns.indexOf('rms_db');
 const CENTROID = sentioFrameColumns.indexOf('centroid_khz');
-const MEL0 = sentioFrameColumns.indexOf('mel_0');
 
-const SERIES = ['rms', 'flux', 'centroid', ...MEL_GROUPS.map((_, g) => `mel${g}`)];
+/** Loudness, flux, brightness, then the mean level of each mel band group of clip-descriptors. */
+const SERIES = ['rms', 'flux', 'centroid', ...BAND_GROUPS.map((_, g) => `mel${g}`)];
 const BANDS = BAND_EDGES_HZ.length - 1;
 /** Values per series: the band shares, then the log10 mean modulation power. */
 const PER_SERIES = BANDS + 1;
@@ -53,48 +50,48 @@ const binBand = Int8Array.from({ length: BLOCK_FRAMES / 2 + 1 }, (_, k) => {
   return hz >= BAND_EDGES_HZ[BANDS] ? BANDS - 1 : -1;
 });
 
-/** Value of series `s` at frame `r`. Loudness modulates relative to its level, so rms is linear amplitude. */
-function seriesValue(data: ArrayLike<number>, cols: number, r: number, s: number): number {
-  const o = r * cols;
-  if (s === 0) return 10 ** (data[o + RMS_DB] / 20);
-  if (s === 1) return data[o + FLUX];
-  if (s === 2) return data[o + CENTROID];
-  const [b0, b1] = MEL_GROUPS[s - 3];
-  let level = 0;
-  for (let b = b0; b < b1; b++) level += data[o + MEL0 + b];
-  return level / (b1 - b0);
+/** Value of series `s` at frame `r`; `groups` is {@link bandGroupFrames} of the same matrix. */
+function seriesValue(frames: Matrix, groups: Float64Array, r: number, s: number): number {
+  const o = r * frames.cols;
+  // Loudness modulates relative to its level, so rms is linear amplitude here.
+  if (s === 0) return 10 ** (frames.data[o + RMS_DB] / 20);
+  if (s === 1) return frames.data[o + FLUX];
+  if (s === 2) return frames.data[o + CENTROID];
+  return groups[(r * BAND_GROUPS.length + s - 3) * 2 + 1];
 }
 
+// Scratch reused by every call: one block of one series and its band powers.
 const block = new Float64Array(BLOCK_FRAMES);
+const bandPower = new Float64Array(BANDS);
+
 /**
- * Descriptors of one block of frames [start, start + BLOCK_FRAMES) into `out` at `offset`
- * (zero-padded past the last frame), adding `weight` × each value.
+ * Adds the descriptors of the block of frames [start, start + BLOCK_FRAMES) (zero-padded past
+ * the last frame) to `out`, each × `weight`.
  */
 function addBlock(frames: Matrix, start: number, out: Float64Array, weight: number): void {
-  const { rows, cols, data } = frames;
   const fft = realFft(BLOCK_FRAMES);
-  const end = Math.min(rows, start + BLOCK_FRAMES);
-  const n = end - start;
+  const groups = bandGroupFrames(frames);
+  const n = Math.min(frames.rows, start + BLOCK_FRAMES) - start;
   for (let s = 0; s < SERIES.length; s++) {
+    block.fill(0);
     let mean = 0;
-    for (let r = start; r < end; r++) mean += seriesValue(data, cols, r, s);
+    for (let i = 0; i < n; i++) mean += block[i] = seriesValue(frames, groups, start + i, s);
     mean /= n;
     // rms fluctuates relative to its level (a quiet and a loud song with the same tremolo match)
     const scale = s === 0 ? 1 / (mean > 1e-9 ? mean : 1e-9) : 1;
-    block.fill(0);
-    for (let r = start; r < end; r++) block[r - start] = (seriesValue(data, cols, r, s) - mean) * scale * hann[r - start];
+    for (let i = 0; i < n; i++) block[i] = (block[i] - mean) * scale * hann[i];
     const spec = fft.forwardView(block);
-    const bands = new Float64Array(BANDS);
+    bandPower.fill(0);
     let total = 0;
     for (let k = 1; k <= BLOCK_FRAMES / 2; k++) {
       const b = binBand[k];
       if (b < 0) continue;
       const p = spec[2 * k] ** 2 + spec[2 * k + 1] ** 2;
-      bands[b] += p;
+      bandPower[b] += p;
       total += p;
     }
     const o = s * PER_SERIES;
-    for (let b = 0; b < BANDS; b++) out[o + b] += weight * (total > 0 ? bands[b] / total : 0);
+    for (let b = 0; b < BANDS; b++) out[o + b] += weight * (total > 0 ? bandPower[b] / total : 0);
     out[o + BANDS] += weight * Math.log10(total / BLOCK_FRAMES + 1e-12);
   }
 }
@@ -114,6 +111,8 @@ function gridBlocks(frames: Matrix): Float64Array[] {
   return grid;
 }
 
+const windowScratch = new Float64Array(modulationDescriptorNames.length);
+
 /**
  * The descriptors of frames [start, end) of a `sentio-frames` (or `sentio-voice`) matrix, in
  * `modulationDescriptorNames` order, into `out` at `offset`: the mean over the grid blocks
@@ -123,7 +122,7 @@ function gridBlocks(frames: Matrix): Float64Array[] {
 export function modulationDescriptors<T extends Float32Array>(frames: Matrix, start: number, end: number, out: T, offset = 0): T {
   const s = Math.max(0, Math.min(start, frames.rows - 1));
   const e = Math.max(s + 1, Math.min(end, frames.rows));
-  const acc = new Float64Array(modulationDescriptorNames.length);
+  const acc = windowScratch.fill(0);
   const first = Math.ceil(s / BLOCK_HOP_FRAMES);
   const last = Math.floor((e - BLOCK_FRAMES) / BLOCK_HOP_FRAMES);
   if (last >= first) {

@@ -30,6 +30,8 @@ const CHROMA_WEIGHT_FLOOR = 0.01;
 const BASE_RATE = 22050;
 const BASE_FFT = 2048;
 const BASE_HOP = 1024;
+/** Frames per second of `sentio-frames` at either analysis rate (hop 1024 at 22.05 kHz, 2048 at 44.1 kHz). */
+export const FRAME_RATE_HZ = BASE_RATE / BASE_HOP;
 const SPECTRAL = ['centroid_khz', 'rolloff_khz', 'flatness', 'flux', 'rms_db'] as const;
 
 export const sentioFrameColumns: readonly string[] = [
