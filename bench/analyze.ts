@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { concatFiles, peakRssMb } from './util.ts';
+import { best, concatFiles, peakRssMb } from './util.ts';
 import { analyzeAudio } from '../src/analyze/analyze.ts';
 import { loadModel } from '../src/analyze/node.ts';
 import { decodeAudio } from '../src/audio/decode.ts';
@@ -29,17 +29,6 @@ const modelDir = modelArg > 0 ? process.argv[modelArg + 1] : undefined;
 const compareArg = process.argv.indexOf('--compare');
 const compareDir = compareArg > 0 ? process.argv[compareArg + 1] : undefined;
 
-
-async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
-  let ms = Infinity;
-  let value!: T;
-  for (let i = 0; i < repeats; i++) {
-    const t = performance.now();
-    value = await fn();
-    ms = Math.min(ms, performance.now() - t);
-  }
-  return { ms, value };
-}
 
 async function main(): Promise<void> {
   console.log(`Sentio analyze benchmark — Node ${process.version}, ${new Date().toISOString()}\n`);

@@ -15,3 +15,15 @@ export function concatFiles(files: string[]): Uint8Array {
 
 /** Peak resident set size of this process so far (worker threads included), MB. */
 export const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
+
+/** Best (smallest) time of `repeats` runs of `fn`, in ms, with the last run's value. */
+export async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: number; value: T }> {
+  let ms = Infinity;
+  let value!: T;
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    value = await fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  return { ms, value };
+}

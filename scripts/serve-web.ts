@@ -35,9 +35,10 @@ export const folder = (root: string): Resolver => (urlPath) => join(root, normal
 /** Serves GET requests through `resolve` on 127.0.0.1:`port` (0: any free port). */
 export function serveStatic(resolve: Resolver, port = 0): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const target = resolve(path === '/' ? '/index.html' : path);
     try {
+      // Inside the try: a malformed %-escape is a 404, not an unhandled rejection.
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+      const target = resolve(path === '/' ? '/index.html' : path);
       if (target === null) throw new Error('not found');
       const body = typeof target === 'string' ? await readFile(target) : target;
       res.writeHead(200, { 'content-type': TYPES[extname(typeof target === 'string' ? target : path)] ?? 'application/octet-stream' });

@@ -12,6 +12,7 @@ import { groupKFold } from '../src/data/splits.ts';
 import { summarizeFrames } from '../src/features/summary.ts';
 import { SvmClassifier } from '../src/models/svr.ts';
 import { quadrantReport } from '../src/eval/metrics.ts';
+import { meanStd } from '../src/eval/aggregate.ts';
 const songs = load4Q(fileURLToPath(new URL('../../shared/datasets/4q', import.meta.url)));
 const args = process.argv.slice(2);
 const seedArg = args.find((a) => a.startsWith('--seed='));
@@ -35,6 +36,6 @@ for (const C of positional.slice(1).map(Number)) {
   }
   const r = quadrantReport(pred as never, songs.map(s => s.quadrant!));
   const perFold = folds.map((f) => quadrantReport(f.test.map((i) => pred[i]) as never, f.test.map((i) => songs[i].quadrant!)).macroF1);
-  const foldMean = perFold.reduce((a, b) => a + b, 0) / perFold.length;
+  const { mean: foldMean } = meanStd(perFold);
   console.log(sets.join('+'), 'seed', seed, 'C', C, 'F1 pooled', r.macroF1.toFixed(3), 'fold mean', foldMean.toFixed(3), `(${perFold.map((v) => v.toFixed(3)).join(' ')})`, 'acc', r.accuracy.toFixed(3), 'A-half', r.arousalHalfAccuracy.toFixed(3), 'V-half', r.valenceHalfAccuracy.toFixed(3));
 }

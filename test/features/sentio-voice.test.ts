@@ -121,7 +121,7 @@ test('halfbandDecimate: unit gain at DC, rejects the band edge, keeps a low tone
   const out = new Float64Array(n / 2 - 8);
   halfbandDecimate(new Float64Array(n).fill(1), 4, out.length, out);
   for (const v of out) assert.ok(Math.abs(v - 1) < 1e-12);
-  // A tone at 0.45 of the input Nyquist... near the new Nyquist: strongly attenuated.
+  // A tone at 0.9 of the input Nyquist, above the new Nyquist (0.5): strongly attenuated.
   const edge = Float64Array.from({ length: n }, (_, i) => Math.cos(Math.PI * 0.9 * i));
   halfbandDecimate(edge, 4, out.length, out);
   assert.ok(Math.max(...out.map(Math.abs)) < 0.2);
