@@ -80,8 +80,13 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
   if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
   if (json.augment !== undefined) {
     const speeds = json.augment?.speeds;
-    const bad = !json.augment || typeof json.augment !== 'object' || (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => speedFactorProblem(v) !== null)));
-    if (bad) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1]}, got ${JSON.stringify(json.augment)}`);
+    const mixup = json.augment?.mixup;
+    const bad =
+      !json.augment ||
+      typeof json.augment !== 'object' ||
+      (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => speedFactorProblem(v) !== null))) ||
+      (mixup !== undefined && !(typeof mixup === 'number' && mixup > 0));
+    if (bad) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0}, got ${JSON.stringify(json.augment)}`);
   }
   json.options ??= {};
   const base = path.dirname(path.resolve(file));

@@ -49,12 +49,13 @@ export function voiceDescriptors<T extends Float32Array>(frames: Matrix, start: 
   let stepSum = 0;
   let steps = 0;
   let steady = 0;
-  let previous = 0;
+  // Pitch of the previous analysis if it was voiced, else NaN (pitch itself can be ≤ 0: F0 ≤ 55 Hz).
+  let previous = NaN;
   for (let r = Math.ceil(s / VOICE_EVERY_FRAMES) * VOICE_EVERY_FRAMES; r < e; r += VOICE_EVERY_FRAMES) {
     analyses++;
     const f0 = data[r * cols + F0];
     if (!(f0 > 0)) {
-      previous = 0;
+      previous = NaN;
       continue;
     }
     const pitch = 12 * Math.log2(f0 / PITCH_REFERENCE_HZ);
@@ -62,7 +63,7 @@ export function voiceDescriptors<T extends Float32Array>(frames: Matrix, start: 
     jitter += data[r * cols + JITTER];
     shimmer += data[r * cols + SHIMMER];
     hnr += data[r * cols + HNR];
-    if (previous > 0) {
+    if (!Number.isNaN(previous)) {
       const step = Math.abs(pitch - previous);
       stepSum += step;
       steps++;

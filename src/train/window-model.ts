@@ -54,8 +54,11 @@ export interface WindowModelConfig {
    * (`changeSpeed`: e.g. 1.0667 plays it 6.7 % faster and 1.1 semitones higher); each training
    * window is drawn from the original or one of the copies at random. Evaluation and
    * prediction always read the original.
+   * `mixup`: α of mixup (Zhang et al. 2018) on the window inputs: every training window is
+   * replaced by λ·itself + (1 − λ)·another window of the same epoch, its targets alike, with
+   * λ ~ Beta(α, α) folded onto [0.5, 1] so the window stays closer to its own song.
    */
-  augment?: { speeds?: number[] };
+  augment?: { speeds?: number[]; mixup?: number };
   backend?: BackendName;
 }
 
@@ -132,6 +135,65 @@ function sampleWindows(data: PreparedData, clips: number[], perClip: number, see
     }
   }
   return { x, y, count: n, inputShape: [1, data.dims], targetShape: [2] };
+}
+
+/**
+ * Mixup in place: example k becomes λ_k·x_k + (1 − λ_k)·x_π(k) for a seeded permutation π,
+ * λ_k ~ Beta(α, α) folded onto [0.5, 1], targets alike. Mixing the raw window inputs is the
+ * same as mixing standardised ones (standardisation is affine). The mixed inputs are reads of
+ * no real window: mixup is a regulariser that asks for linear behaviour between songs.
+ */
+export function mixExamples(ex: Examples, alpha: number, seed: number): Examples {
+  if (!(alpha > 0)) throw new Error(`mixup α must be > 0, got ${alpha}`);
+  const n = ex.count;
+  const dims = ex.x.length / n;
+  const outDims = ex.y.length / n;
+  const rand = seededRandom(seed);
+  const partner = new Int32Array(n);
+  for (let k = 0; k < n; k++) partner[k] = k;
+  for (let k = n - 1; k > 0; k--) {
+    const j = Math.floor(rand() * (k + 1));
+    [partner[k], partner[j]] = [partner[j], partner[k]];
+  }
+  const lambda = betaSamples(n, alpha, seed);
+  const x = new Float32Array(ex.x.length);
+  const y = new Float32Array(ex.y.length);
+  for (let k = 0; k < n; k++) {
+    const l = Math.max(lambda[k], 1 - lambda[k]);
+    const p = partner[k];
+    for (let d = 0; d < dims; d++) x[k * dims + d] = l * ex.x[k * dims + d] + (1 - l) * ex.x[p * dims + d];
+    for (let d = 0; d < outDims; d++) y[k * outDims + d] = l * ex.y[k * outDims + d] + (1 - l) * ex.y[p * outDims + d];
+  }
+  return { ...ex, x, y };
+}
+
+/**
+ * `n` seeded Beta(α, α) draws, as G₁ / (G₁ + G₂) of two Gamma(α) draws (Marsaglia & Tsang
+ * 2000; for α < 1, G(α) = G(α + 1)·U^(1/α)). Written here rather than taken from tfjs's
+ * randomGamma so that it runs on the recipe's own seeded generator without a tfjs backend.
+ */
+function betaSamples(n: number, alpha: number, seed: number): Float64Array {
+  const rand = seededRandom(seed ^ 0x5bd1e995);
+  const normal = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const gamma = (shape: number): number => {
+    if (shape < 1) return gamma(shape + 1) * Math.pow(1 - rand(), 1 / shape);
+    const d = shape - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
+    for (;;) {
+      const z = normal();
+      const v = (1 + c * z) ** 3;
+      if (v <= 0) continue;
+      const u = 1 - rand();
+      if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+    }
+  };
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const g1 = gamma(alpha);
+    const g2 = gamma(alpha);
+    out[k] = g1 + g2 > 0 ? g1 / (g1 + g2) : 0.5;
+  }
+  return out;
 }
 
 /** The examples standardised in place with `norm`. */
@@ -292,7 +354,13 @@ export async function trainEnsemble(config: WindowModelConfig, data: PreparedDat
         run,
         async (hooks) => {
           const model = arch.build(options, { frames: 1, dims: data.dims }, config.seed * 100 + m);
-          const result = await train(model, (epoch) => normalize(sampleWindows(data, clips, config.windowsPerClip, config.seed * 1_000_003 + m * 1009 + epoch), normalization), null, {
+          const mixup = config.augment?.mixup;
+          const epochExamples = (epoch: number): Examples => {
+            const seed = config.seed * 1_000_003 + m * 1009 + epoch;
+            const ex = sampleWindows(data, clips, config.windowsPerClip, seed);
+            return normalize(mixup ? mixExamples(ex, mixup, seed) : ex, normalization);
+          };
+          const result = await train(model, epochExamples, null, {
             epochs: config.epochs,
             loss: config.loss ?? 'mse',
             batchSize: config.batchSize,

@@ -139,5 +139,9 @@ test('a window recipe with a bad "augment" exits 2 naming the file and the expec
   await writeFile(bad, JSON.stringify({ ...RECIPE, augment: { speeds: [1.1, 'fast'] } }));
   const r = await runCli('train', '--config', bad, '--out', path.join(dir, 'never'));
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /recipe-bad-augment\.json: "augment" must be \{"speeds": \[factors in \[0\.5, 2\], not 1\]\}/);
+  assert.match(r.stderr, /recipe-bad-augment\.json: "augment" must be \{"speeds": \[factors in \[0\.5, 2\], not 1\], "mixup": α > 0\}/);
+  await writeFile(bad, JSON.stringify({ ...RECIPE, augment: { mixup: 0 } }));
+  const zero = await runCli('train', '--config', bad, '--out', path.join(dir, 'never'));
+  assert.equal(zero.code, 2);
+  assert.match(zero.stderr, /recipe-bad-augment\.json: "augment" must be .*got \{"mixup":0\}/);
 });

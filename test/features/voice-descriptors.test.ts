@@ -62,6 +62,16 @@ test('voice descriptors: a held note is steady; a window is read from its own an
   assert.ok(Math.abs(get(late, 'voiced_share') - 1 / 21) < 1e-6, `${get(late, 'voiced_share')}`);
 });
 
+test('voice descriptors: pitch steps are counted at and below the 55 Hz reference too', () => {
+  // A bass voice alternating 48 Hz and 53 Hz: pitch < 0 semitones above A1, still voiced.
+  const d = voiceDescriptors(frames(20, (k) => (k % 2 ? 48 : 53)), 0, 20 * VOICE_EVERY_FRAMES, new Float32Array(voiceDescriptorNames.length));
+  const step = 12 * Math.log2(53 / 48);
+  assert.ok(Math.abs(get(d, 'voice_pitch_step_st') - step) < 1e-4, `${get(d, 'voice_pitch_step_st')}`);
+  assert.equal(get(d, 'voice_steady_share'), 0);
+  const held = voiceDescriptors(frames(20, () => 50), 0, 20 * VOICE_EVERY_FRAMES, new Float32Array(voiceDescriptorNames.length));
+  assert.equal(get(held, 'voice_steady_share'), 1);
+});
+
 test('voice descriptors: no voice gives neutral values, HNR at the floor; other frame sets are refused', () => {
   const d = voiceDescriptors(frames(10, () => 0), 0, 40, new Float32Array(voiceDescriptorNames.length).fill(NaN));
   assert.deepEqual([...d], [0, 0, 0, 0, 0, 0, VOICE_HNR_FLOOR_DB, 0, 0]);
