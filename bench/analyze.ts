@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { best, concatFiles, peakRssMb } from './util.ts';
+import { best, concatFiles, peakRssMb, printTiming } from './util.ts';
 import { analyzeAudio } from '../src/analyze/analyze.ts';
 import { loadModel } from '../src/analyze/node.ts';
 import { decodeAudio } from '../src/audio/decode.ts';
@@ -39,11 +39,9 @@ async function main(): Promise<void> {
   const decode = await best(() => decodeAudio(mp3, { sampleRate: null }));
   const seconds = decode.value.duration;
   const full = await best(() => analyzeAudio(mp3, { model }));
-  const line = (label: string, ms: number, audio: number) =>
-    console.log(`${label.padEnd(52)} ${ms.toFixed(0).padStart(7)} ms  ${(audio / (ms / 1000)).toFixed(0).padStart(5)}× real time`);
   console.log(`3-minute MP3 (${seconds.toFixed(1)} s, 44.1 kHz mono), one core, best of 5:`);
-  line('  decode only (mpg123 WASM)', decode.ms, seconds);
-  line('  analyze: decode + features + model + tempo', full.ms, seconds);
+  printTiming('  decode only (mpg123 WASM)', decode.ms, seconds);
+  printTiming('  analyze: decode + features + model + tempo', full.ms, seconds);
   console.log(`  share after decoding (features, 3-member ensemble, tempo): ${(((full.ms - decode.ms) / full.ms) * 100).toFixed(0)} %`);
   console.log(`  peak RSS so far: ${peakRssMb().toFixed(0)} MB\n`);
 
@@ -54,16 +52,17 @@ async function main(): Promise<void> {
     await analyzeAudio(mp3, { model: peer });
     const times: [number[], number[]] = [[], []];
     for (let r = 0; r < 8; r++) {
-      for (const [k, m] of [model, peer].entries()) {
+      // Which model goes first alternates too, so an order effect (GC, caches) falls on both.
+      for (const k of r % 2 ? [1, 0] : [0, 1]) {
         const t = performance.now();
-        await analyzeAudio(mp3, { model: m });
+        await analyzeAudio(mp3, { model: k === 0 ? model : peer });
         times[k].push(performance.now() - t);
       }
     }
     const median = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
     console.log(`model vs ${compareDir}, analyze end to end, 8 alternating runs each:`);
-    line('  this model, median', median(times[0]), seconds);
-    line(`  ${compareDir}, median`, median(times[1]), seconds);
+    printTiming('  this model, median', median(times[0]), seconds);
+    printTiming(`  ${compareDir}, median`, median(times[1]), seconds);
     console.log(`  time ratio (this / peer, medians): ${(median(times[0]) / median(times[1])).toFixed(3)}\n`);
   }
 
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   rmSync(out, { force: true });
   const audio = lines.reduce((a, l) => a + (l.duration ?? 0), 0);
   console.log(`720 4Q clips, sentio analyze --jobs 2 (exit ${code}, ${lines.filter((l) => l.error).length} failures):`);
-  line(`  ${lines.length} files, ${(audio / 60).toFixed(1)} min of audio`, ms, audio);
+  printTiming(`  ${lines.length} files, ${(audio / 60).toFixed(1)} min of audio`, ms, audio);
   console.log(`  ${(ms / lines.length).toFixed(0)} ms per clip; peak RSS (main thread + workers): ${peakRssMb().toFixed(0)} MB`);
 }
 

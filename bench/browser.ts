@@ -12,7 +12,7 @@ import { buildWeb } from '../scripts/build-web.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, folder, serveStatic } from '../scripts/serve-web.ts';
 import { analyzeAudio } from '../src/analyze/analyze.ts';
 import { loadModel } from '../src/analyze/node.ts';
-import { best, concatFiles } from './util.ts';
+import { best, concatFiles, printTiming } from './util.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -43,10 +43,9 @@ try {
     }
     return { best: ms, backend: sentio.activeBackend() };
   });
-  const line = (label: string, ms: number) => console.log(`${label.padEnd(44)} ${ms.toFixed(0).padStart(6)} ms  ${(seconds / (ms / 1000)).toFixed(0).padStart(4)}× real time`);
   console.log(`3-minute MP3 (${seconds.toFixed(1)} s), analyze end to end, best of 5:`);
-  line('  Node (same process)', nodeMs);
-  line(`  chromium ${browser.version()} (tfjs ${backend})`, browserMs);
+  printTiming('  Node (same process)', nodeMs, seconds, 44);
+  printTiming(`  chromium ${browser.version()} (tfjs ${backend})`, browserMs, seconds, 44);
   console.log(`  browser / Node time: ${(browserMs / nodeMs).toFixed(2)}`);
 } finally {
   await browser.close();

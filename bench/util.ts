@@ -27,3 +27,8 @@ export async function best<T>(fn: () => Promise<T>, repeats = 5): Promise<{ ms: 
   }
   return { ms, value };
 }
+
+/** Prints `label`, the time and how many times real time it is for `audioSeconds` of audio. */
+export function printTiming(label: string, ms: number, audioSeconds: number, labelWidth = 52): void {
+  console.log(`${label.padEnd(labelWidth)} ${ms.toFixed(0).padStart(7)} ms  ${(audioSeconds / (ms / 1000)).toFixed(0).padStart(5)}× real time`);
+}

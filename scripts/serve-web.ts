@@ -24,22 +24,21 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 
 /**
- * What a request path is: a file on disk (its path) or bytes in memory; null is a 404.
+ * What a request path is: a file on disk (its path; a missing file is a 404) or bytes in memory.
  * `folder(root)` is the usual one.
  */
-export type Resolver = (urlPath: string) => string | Uint8Array | null;
+export type Resolver = (urlPath: string) => string | Uint8Array;
 
 /** Resolves request paths inside `root` (normalised, so `..` cannot leave it). */
 export const folder = (root: string): Resolver => (urlPath) => join(root, normalize(urlPath));
 
-/** Serves GET requests through `resolve` on 127.0.0.1:`port` (0: any free port). */
-export function serveStatic(resolve: Resolver, port = 0): Promise<{ server: Server; url: string }> {
+/** Serves GET requests through `resolver` on 127.0.0.1:`port` (0: any free port). */
+export function serveStatic(resolver: Resolver, port = 0): Promise<{ server: Server; url: string }> {
   const server = createServer(async (req, res) => {
     try {
       // Inside the try: a malformed %-escape is a 404, not an unhandled rejection.
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-      const target = resolve(path === '/' ? '/index.html' : path);
-      if (target === null) throw new Error('not found');
+      const target = resolver(path === '/' ? '/index.html' : path);
       const body = typeof target === 'string' ? await readFile(target) : target;
       res.writeHead(200, { 'content-type': TYPES[extname(typeof target === 'string' ? target : path)] ?? 'application/octet-stream' });
       res.end(body);

@@ -12,8 +12,8 @@
  *     const result = await analyze(fileInput.files[0]);   // a File, Blob, bytes or samples
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { analyzeAudio } from './analyze/analyze.ts';
-import { parseModelCard, type EmotionModel } from './analyze/emotion-model.ts';
+import { analyzeAudio, type AnalyzeOptions } from './analyze/analyze.ts';
+import { parseModelCardText, type EmotionModel } from './analyze/emotion-model.ts';
 import type { AnalysisResult } from './analyze/types.ts';
 import { tf, useBackend, type BackendName } from './models/backend.ts';
 // Importing the architectures registers their custom layer classes for deserialisation.
@@ -53,13 +53,7 @@ export async function loadModel(url: string | URL = DEFAULT_MODEL_URL, backend: 
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const cardUrl = new URL('sentio.json', base).href;
   const text = await (await fetchOk(cardUrl)).text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${cardUrl}: not a Sentio model folder (sentio.json is not JSON)`);
-  }
-  const card = parseModelCard(json, cardUrl);
+  const card = parseModelCardText(text, cardUrl);
   const members: tf.LayersModel[] = [];
   for (const m of card.members) members.push(await tf.loadLayersModel(new URL(`${m}/model.json`, base).href));
   return { card, members };
@@ -72,19 +66,13 @@ export function activeBackend(): string {
 
 let defaultModel: Promise<EmotionModel> | undefined;
 
-export interface BrowserAnalyzeOptions {
-  /** Default: the bundled model, loaded on first use. */
-  model?: EmotionModel;
-  /** Name reported in results and errors. Default: the File's name, else 'buffer'. */
-  name?: string;
-  /** Sample rate of a Float32Array input (raw mono samples), Hz. */
-  sampleRate?: number;
-}
+/** `model` defaults to the bundled model (loaded on first use), `name` to the File's name, else 'buffer'. */
+export interface BrowserAnalyzeOptions extends Partial<AnalyzeOptions> {}
 
 /** Analyses a File/Blob or encoded bytes (WAV, MP3, FLAC, OGG, Opus), or raw mono samples. */
 export async function analyze(input: Blob | ArrayBuffer | Uint8Array | Float32Array, options: BrowserAnalyzeOptions = {}): Promise<AnalysisResult> {
   const model = options.model ?? (await (defaultModel ??= loadModel()));
   const name = options.name ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'buffer');
   const source = input instanceof Blob ? new Uint8Array(await input.arrayBuffer()) : input;
-  return analyzeAudio(source, { model, name, sampleRate: options.sampleRate });
+  return analyzeAudio(source, { ...options, model, name });
 }

@@ -128,6 +128,17 @@ export function modelFeatureSet(card: Pick<ModelCard, 'featureSet' | 'name'>): F
   return set;
 }
 
+/** Parses the text of a `sentio.json` (read from disk or over HTTP) into a checked model card. */
+export function parseModelCardText(text: string, source: string): ModelCard {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${source}: not a Sentio model folder (sentio.json is not JSON)`);
+  }
+  return parseModelCard(json, source);
+}
+
 /** Validates a parsed `sentio.json`, naming the first problem. */
 export function parseModelCard(json: unknown, source: string): ModelCard {
   const c = json as Partial<ModelCard>;

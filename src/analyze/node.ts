@@ -10,7 +10,7 @@ import { extractFeaturesFromFile } from '../features/extract-file.ts';
 import { useBackend, type BackendName } from '../models/backend.ts';
 import { loadLayersModel } from '../models/io.ts';
 import { analyzeAudio, analyzeFeatures, type AnalyzeOptions } from './analyze.ts';
-import { modelFeatureSet, parseModelCard, type EmotionModel } from './emotion-model.ts';
+import { modelFeatureSet, parseModelCardText, type EmotionModel } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
 /** The model shipped with the package. */
@@ -26,7 +26,7 @@ export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: Backen
   } catch {
     throw new Error(`${dir}: not a Sentio model folder (no readable sentio.json)`);
   }
-  const card = parseModelCard(JSON.parse(text), cardPath);
+  const card = parseModelCardText(text, cardPath);
   const members = [];
   for (const m of card.members) members.push(await loadLayersModel(join(dir, m)));
   return { card, members };

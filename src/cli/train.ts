@@ -11,7 +11,6 @@
  * continues the interrupted network from its checkpoint, to the same result as an
  * uninterrupted run. The folder is deleted when the run completes.
  */
-import { speedFactorProblem } from '../audio/augment.ts';
 import { LOSSES } from '../train/losses.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +19,7 @@ import type { EpochLog } from '../train/trainer.ts';
 import {
   crossValidate,
   prepareData,
+  augmentProblem,
   stageLabel,
   trainAndSave,
   TrainingInterrupted,
@@ -78,16 +78,8 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
   }
   for (const k of REQUIRED) if (json[k] === undefined) throw new UsageError(`${file}: missing "${k}"`);
   if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
-  if (json.augment !== undefined) {
-    const speeds = json.augment?.speeds;
-    const mixup = json.augment?.mixup;
-    const bad =
-      !json.augment ||
-      typeof json.augment !== 'object' ||
-      (speeds !== undefined && (!Array.isArray(speeds) || speeds.some((v) => speedFactorProblem(v) !== null))) ||
-      (mixup !== undefined && !(typeof mixup === 'number' && mixup > 0));
-    if (bad) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0}, got ${JSON.stringify(json.augment)}`);
-  }
+  const augmentWhy = augmentProblem(json.augment);
+  if (augmentWhy) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0}, got ${JSON.stringify(json.augment)} (${augmentWhy})`);
   json.options ??= {};
   const base = path.dirname(path.resolve(file));
   json.dataset = { ...json.dataset, path: path.resolve(base, json.dataset.path) };

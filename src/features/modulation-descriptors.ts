@@ -43,11 +43,12 @@ export const modulationDescriptorNames: readonly string[] = SERIES.flatMap((s) =
 ]);
 
 const hann = getWindow('hann', BLOCK_FRAMES);
+const fft = realFft(BLOCK_FRAMES);
 /** Band of each FFT bin (-1: below the first edge). */
 const binBand = Int8Array.from({ length: BLOCK_FRAMES / 2 + 1 }, (_, k) => {
   const hz = (k * FRAME_RATE_HZ) / BLOCK_FRAMES;
   for (let b = 0; b < BANDS; b++) if (hz >= BAND_EDGES_HZ[b] && hz < BAND_EDGES_HZ[b + 1]) return b;
-  return hz >= BAND_EDGES_HZ[BANDS] ? BANDS - 1 : -1;
+  return -1; // the top bin (FRAME_RATE_HZ / 2 = 10.8 Hz) lies below the last edge
 });
 
 /** Value of series `s` at frame `r`; `groups` is {@link bandGroupFrames} of the same matrix. */
@@ -68,9 +69,7 @@ const bandPower = new Float64Array(BANDS);
  * Adds the descriptors of the block of frames [start, start + BLOCK_FRAMES) (zero-padded past
  * the last frame) to `out`, each × `weight`.
  */
-function addBlock(frames: Matrix, start: number, out: Float64Array, weight: number): void {
-  const fft = realFft(BLOCK_FRAMES);
-  const groups = bandGroupFrames(frames);
+function addBlock(frames: Matrix, groups: Float64Array, start: number, out: Float64Array, weight: number): void {
   const n = Math.min(frames.rows, start + BLOCK_FRAMES) - start;
   for (let s = 0; s < SERIES.length; s++) {
     block.fill(0);
@@ -102,9 +101,10 @@ function gridBlocks(frames: Matrix): Float64Array[] {
   let grid = gridCache.get(frames);
   if (grid) return grid;
   grid = [];
+  const groups = bandGroupFrames(frames);
   for (let start = 0; start + BLOCK_FRAMES <= frames.rows; start += BLOCK_HOP_FRAMES) {
     const d = new Float64Array(modulationDescriptorNames.length);
-    addBlock(frames, start, d, 1);
+    addBlock(frames, groups, start, d, 1);
     grid.push(d);
   }
   gridCache.set(frames, grid);
@@ -134,7 +134,7 @@ export function modulationDescriptors<T extends Float32Array>(frames: Matrix, st
     }
   } else {
     const centred = Math.round((s + e - BLOCK_FRAMES) / 2);
-    addBlock(frames, Math.max(0, Math.min(centred, frames.rows - BLOCK_FRAMES)), acc, 1);
+    addBlock(frames, bandGroupFrames(frames), Math.max(0, Math.min(centred, frames.rows - BLOCK_FRAMES)), acc, 1);
   }
   for (let i = 0; i < acc.length; i++) out[offset + i] = acc[i];
   return out;

@@ -94,11 +94,9 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const input = config.input ?? 'window-stats';
   const problem = windowInputProblem(input, set.columns);
   if (problem) throw new Error(`${problem}, not '${config.featureSet}'`);
+  const augmentWhy = augmentProblem(config.augment);
+  if (augmentWhy) throw new Error(augmentWhy);
   const speeds = config.augment?.speeds ?? [];
-  for (const v of speeds) {
-    const why = speedFactorProblem(v);
-    if (why) throw new Error(`augment.speeds: ${why}`);
-  }
   const clips: IndexedFrames[] = [];
   const variants: IndexedFrames[][] = [];
   for (const [k, s] of songs.entries()) {
@@ -111,6 +109,22 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const targets = new Float32Array(songs.length * 2);
   songs.forEach((s, i) => targets.set(songTargets(s, config.targets), 2 * i));
   return { songs, input, clips, variants, frameHop: set.hopSeconds, dims: windowInputDims(input, clips[0].frames.cols), windowFrames: Math.round(config.windowSeconds / set.hopSeconds), targets };
+}
+
+/** Why `augment` (a recipe's `augment` value, as read from JSON) cannot be used, or null. */
+export function augmentProblem(augment: unknown): string | null {
+  if (augment === undefined) return null;
+  if (!augment || typeof augment !== 'object' || Array.isArray(augment)) return `augment must be an object, got ${JSON.stringify(augment)}`;
+  const { speeds, mixup } = augment as { speeds?: unknown; mixup?: unknown };
+  if (speeds !== undefined) {
+    if (!Array.isArray(speeds)) return `augment.speeds must be a list of speed factors, got ${JSON.stringify(speeds)}`;
+    for (const v of speeds) {
+      const why = speedFactorProblem(v);
+      if (why) return `augment.speeds: ${why}`;
+    }
+  }
+  if (mixup !== undefined && !(typeof mixup === 'number' && mixup > 0)) return `augment.mixup: α must be a number > 0, got ${JSON.stringify(mixup)}`;
+  return null;
 }
 
 /** Random training windows for `epoch` (seeded by epoch), raw (not standardised). */
@@ -138,7 +152,8 @@ function sampleWindows(data: PreparedData, clips: number[], perClip: number, see
 }
 
 /**
- * Mixup in place: example k becomes λ_k·x_k + (1 − λ_k)·x_π(k) for a seeded permutation π,
+ * Mixup into new arrays (the originals are left as they are, since partners are read after
+ * their own row is mixed): example k becomes λ_k·x_k + (1 − λ_k)·x_π(k) for a seeded permutation π,
  * λ_k ~ Beta(α, α) folded onto [0.5, 1], targets alike. Mixing the raw window inputs is the
  * same as mixing standardised ones (standardisation is affine). The mixed inputs are reads of
  * no real window: mixup is a regulariser that asks for linear behaviour between songs.

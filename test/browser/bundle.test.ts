@@ -19,6 +19,7 @@ import { buildWeb } from '../../scripts/build-web.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, folder, serveStatic } from '../../scripts/serve-web.ts';
 import { analyze } from '../../src/analyze/node.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
+import { hexToRgb } from '../../src/light/color.ts';
 
 /** What the bundle exports (src/browser.ts), for code evaluated in the page. */
 type Sentio = typeof import('../../src/browser.ts');
@@ -38,10 +39,10 @@ before(async () => {
   if (skip) return;
   dir = await mkdtemp(join(tmpdir(), 'sentio-web-'));
   await buildWeb(dir);
-  // The built bundle at /, the repository's test fixtures at /fixtures/.
+  // The built bundle at /, the repository's test folder at /test/ (so a clip's path is its URL).
   const bundle = folder(dir);
-  const fixtures = folder(resolve('test'));
-  ({ server, url: base } = await serveStatic((p) => (p.startsWith('/fixtures/') ? fixtures(p) : bundle(p))));
+  const repository = folder(resolve('.'));
+  ({ server, url: base } = await serveStatic((p) => (p.startsWith('/test/') ? repository(p) : bundle(p))));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage();
   const errors: string[] = [];
@@ -68,10 +69,18 @@ function analyzeInBrowser(url: string): Promise<AnalysisResult> {
   }, url);
 }
 
+/** The Node API's analysis of a clip, computed once per clip for all the tests that compare with it. */
+const nodeAnalyses = new Map<string, Promise<AnalysisResult>>();
+const analyzeInNode = (clip: string): Promise<AnalysisResult> => {
+  let result = nodeAnalyses.get(clip);
+  if (!result) nodeAnalyses.set(clip, (result = analyze(clip)));
+  return result;
+};
+
 for (const clip of CLIPS) {
   test(`browser bundle: ${clip} gives the Node API's analysis`, { skip, timeout: 120_000 }, async () => {
-    const inBrowser = await analyzeInBrowser(`${base}/fixtures/${clip.slice('test/'.length + 'fixtures/'.length)}`);
-    const inNode = await analyze(clip);
+    const inBrowser = await analyzeInBrowser(`${base}/${clip}`);
+    const inNode = await analyzeInNode(clip);
     assert.equal(inBrowser.timeline.length, inNode.timeline.length);
     assert.ok(Math.abs(inBrowser.duration - inNode.duration) < 1e-6);
     let worst = 0;
@@ -92,11 +101,11 @@ test('browser bundle: the demo page analyses a file chosen in its file input', {
   await page.setInputFiles('#file', CLIPS[0]);
   await page.waitForFunction(() => /^Done in/.test(document.getElementById('status')?.textContent ?? '') || document.getElementById('error')?.textContent, null, { timeout: 60_000 });
   assert.equal(await page.textContent('#error'), '');
-  const inNode = await analyze(CLIPS[0]);
+  const inNode = await analyzeInNode(CLIPS[0]);
   assert.match((await page.textContent('#name')) ?? '', /^3\.mp3 \(/);
   assert.match((await page.textContent('#quadrant')) ?? '', new RegExp(`^${inNode.summary.quadrant} `));
   const swatch = await page.$eval('#swatch', (e) => getComputedStyle(e).backgroundColor);
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(inNode.summary.color.slice(i, i + 2), 16));
+  const { r, g, b } = hexToRgb(inNode.summary.color)!;
   assert.equal(swatch, `rgb(${r}, ${g}, ${b})`);
   assert.equal(await page.isHidden('#timeline'), false);
 });

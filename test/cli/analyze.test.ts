@@ -135,6 +135,11 @@ test('bad inputs: a missing file and a model folder that is not one fail with cl
   const badModel = await runCli('analyze', CLIP, '--model', dir);
   assert.equal(badModel.code, 1);
   assert.match(badModel.stderr, /not a Sentio model folder/);
+  // A sentio.json that is not JSON is named with the reason (the browser loader says the same).
+  const garbled = join(dir, 'garbled-model');
+  await mkdir(garbled, { recursive: true });
+  await writeFile(join(garbled, 'sentio.json'), '{"format": "sentio-model",');
+  await assert.rejects(loadModel(garbled), /garbled-model[/\\]sentio\.json: not a Sentio model folder \(sentio\.json is not JSON\)/);
 });
 
 test('4Q clips from ../shared: high-arousal quadrants score higher arousal on average than low-arousal ones', async () => {

@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BLOCK_FRAMES, BLOCK_HOP_FRAMES, modulationDescriptorNames, modulationDescriptors } from '../../src/features/modulation-descriptors.ts';
-import { sentioFrameColumns, sentioVoiceColumns } from '../../src/features/sentio-frames.ts';
+import { FRAME_RATE_HZ, sentioFrameColumns, sentioVoiceColumns } from '../../src/features/sentio-frames.ts';
 import { indexFrames, windowInputDims, writeWindowInput } from '../../src/features/window-input.ts';
 import type { Matrix } from '../../src/dsp/matrix.ts';
 
-const FRAME_RATE_HZ = 22050 / 1024;
 const COLS = sentioVoiceColumns.length;
 const col = (name: string) => sentioFrameColumns.indexOf(name);
 const get = (d: Float32Array, name: string) => {
