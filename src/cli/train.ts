@@ -15,7 +15,7 @@ import { LOSSES } from '../train/losses.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { evaluationToCsv, evaluationToJson, evaluationToMarkdown, type EvaluationResult } from '../eval/report.ts';
-import type { EpochLog } from '../train/trainer.ts';
+import { LR_SCHEDULES, type EpochLog } from '../train/trainer.ts';
 import {
   crossValidate,
   prepareData,
@@ -78,6 +78,9 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
   }
   for (const k of REQUIRED) if (json[k] === undefined) throw new UsageError(`${file}: missing "${k}"`);
   if (json.loss !== undefined && !LOSSES.includes(json.loss)) throw new UsageError(`${file}: unknown "loss" '${String(json.loss)}' (known: ${LOSSES.join(', ')})`);
+  if (json.lrSchedule !== undefined && !LR_SCHEDULES.includes(json.lrSchedule)) {
+    throw new UsageError(`${file}: unknown "lrSchedule" '${String(json.lrSchedule)}' (known: ${LR_SCHEDULES.join(', ')})`);
+  }
   const augmentWhy = augmentProblem(json.augment);
   if (augmentWhy) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0}, got ${JSON.stringify(json.augment)} (${augmentWhy})`);
   json.options ??= {};

@@ -38,6 +38,14 @@ export interface TrainOptions {
   reduceLrPatience: number;
   reduceLrFactor: number;
   minLearningRate: number;
+  /**
+   * `constant` (default): `learningRate` throughout, changed only by `reduceLrPatience`.
+   * `cosine`: epoch e trains at `learningRate`·½(1 + cos(π·e / epochs)), from the full rate
+   * down to near 0 in the last epoch (Loshchilov & Hutter 2017, without restarts), so the
+   * last epochs settle instead of stopping mid-step; a function of the epoch alone, so a
+   * resumed run follows the same schedule.
+   */
+  lrSchedule: LrSchedule;
   seed: number;
   /** Folder for `best/` and `last/` checkpoints and `state.json`; none = keep best weights in memory. */
   checkpointDir?: string;
@@ -49,6 +57,15 @@ export interface TrainOptions {
   onEpoch?: (info: EpochLog) => void;
 }
 
+export const LR_SCHEDULES = ['constant', 'cosine'] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
+/** The learning rate of `epoch` (0-based) of `epochs` under `schedule`, from `base`. */
+export function scheduledLearningRate(schedule: LrSchedule, base: number, epoch: number, epochs: number): number {
+  if (schedule === 'constant') return base;
+  return base * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+}
+
 export const defaultTrainOptions: TrainOptions = {
   epochs: 30,
   batchSize: 32,
@@ -58,6 +75,7 @@ export const defaultTrainOptions: TrainOptions = {
   reduceLrPatience: 4,
   reduceLrFactor: 0.5,
   minLearningRate: 1e-5,
+  lrSchedule: 'constant',
   seed: 1,
 };
 
@@ -229,6 +247,10 @@ export async function train(
   await withSeededMathRandom(async (reseed) => {
     for (let epoch = state.epoch; epoch < o.epochs; epoch++) {
       reseed(o.seed * 7919 + epoch * 104729);
+      if (o.lrSchedule !== 'constant') {
+        state.learningRate = scheduledLearningRate(o.lrSchedule, o.learningRate, epoch, o.epochs);
+        (optimizer as unknown as { learningRate: number }).learningRate = state.learningRate;
+      }
       const started = performance.now();
       const data = trainData(epoch);
       const order = shuffle(

@@ -22,7 +22,7 @@ import { useBackend, type BackendName, type tf } from '../models/backend.ts';
 import { saveLayersModel } from '../models/io.ts';
 import { getArchitecture, resolveOptions } from '../models/registry.ts';
 import type { LossName } from './losses.ts';
-import { predictExamples, train, type EpochLog, type Examples, type TrainOptions, type TrainResult } from './trainer.ts';
+import { predictExamples, train, type EpochLog, type Examples, type LrSchedule, type TrainOptions, type TrainResult } from './trainer.ts';
 
 export interface WindowModelConfig {
   name: string;
@@ -49,6 +49,8 @@ export interface WindowModelConfig {
   input?: WindowInputKind;
   /** Training loss (default `mse`; see `losses.ts`). */
   loss?: LossName;
+  /** Learning-rate schedule over the epochs (default `constant`; see `TrainOptions.lrSchedule`). */
+  lrSchedule?: LrSchedule;
   /**
    * Training-time augmentation. `speeds`: speed-perturbed copies of every training song
    * (`changeSpeed`: e.g. 1.0667 plays it 6.7 % faster and 1.1 semitones higher); each training
@@ -380,6 +382,7 @@ export async function trainEnsemble(config: WindowModelConfig, data: PreparedDat
             loss: config.loss ?? 'mse',
             batchSize: config.batchSize,
             learningRate: config.learningRate,
+            lrSchedule: config.lrSchedule ?? 'constant',
             patience: 0,
             reduceLrPatience: 0,
             seed: config.seed * 100 + m,

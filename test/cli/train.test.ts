@@ -134,6 +134,14 @@ test('a window recipe with an unknown loss exits 2 naming the file and the known
   assert.match(r.stderr, /recipe-bad-loss\.json: unknown "loss" 'hinge' \(known: .*tanh-bce/);
 });
 
+test('a window recipe with an unknown "lrSchedule" exits 2 naming the file and the known schedules', async () => {
+  const bad = path.join(dir, 'recipe-bad-schedule.json');
+  await writeFile(bad, JSON.stringify({ ...RECIPE, lrSchedule: 'step' }));
+  const r = await runCli('train', '--config', bad, '--out', path.join(dir, 'never'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /recipe-bad-schedule\.json: unknown "lrSchedule" 'step' \(known: constant, cosine\)/);
+});
+
 test('a window recipe with a bad "augment" exits 2 naming the file and the expected shape', async () => {
   const bad = path.join(dir, 'recipe-bad-augment.json');
   await writeFile(bad, JSON.stringify({ ...RECIPE, augment: { speeds: [1.1, 'fast'] } }));

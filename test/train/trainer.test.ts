@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { seededRandom } from '../../src/data/splits.ts';
 import { tf, useBackend } from '../../src/models/backend.ts';
 import { architectures, resolveOptions } from '../../src/models/registry.ts';
-import { train, type Examples } from '../../src/train/trainer.ts';
+import { scheduledLearningRate, train, type Examples, type LrSchedule } from '../../src/train/trainer.ts';
 
 // Small versions of every architecture: the wiring is the same, the test stays quick.
 const small: Record<string, Record<string, unknown>> = {
@@ -101,4 +101,42 @@ test('early stopping stops when validation loss stops improving and restores the
   assert.ok(r.history.some((h) => h.learningRate < 0.01), 'learning rate was reduced on plateau');
   m.dispose();
   void tf;
+});
+
+test('cosine schedule: half-cosine from the full rate, and the optimizer really takes the smaller steps', async () => {
+  assert.equal(scheduledLearningRate('cosine', 0.01, 0, 10), 0.01);
+  assert.ok(Math.abs(scheduledLearningRate('cosine', 0.01, 5, 10) - 0.005) < 1e-12);
+  assert.ok(Math.abs(scheduledLearningRate('cosine', 0.01, 9, 10) - 0.01 * 0.5 * (1 + Math.cos((9 * Math.PI) / 10))) < 1e-12);
+  assert.equal(scheduledLearningRate('constant', 0.01, 9, 10), 0.01);
+
+  await useBackend('wasm');
+  const arch = architectures['sentio-mlp'];
+  const data = randomTask(false, 1, 10, 64, 5);
+  // Size of the weight change made by the last of 4 epochs, and the rates the history logs.
+  const lastStep = async (lrSchedule: LrSchedule) => {
+    const m = arch.build(resolveOptions(arch, { hidden1: 16, hidden2: 8, dropout: 0, inputNoise: 0, l2: 0 }), { frames: 1, dims: 10 }, 1);
+    let before: number[] = [];
+    const result = await train(m, () => data, null, {
+      epochs: 4,
+      batchSize: 16,
+      learningRate: 0.01,
+      lrSchedule,
+      patience: 0,
+      reduceLrPatience: 0,
+      onEpoch: ({ epoch }) => {
+        if (epoch === 2) before = Array.from(m.getWeights()[0].dataSync());
+      },
+    });
+    // The last epoch has the lowest training loss here, so `train` returns its weights.
+    assert.equal(result.bestEpoch, 3);
+    const after = Array.from(m.getWeights()[0].dataSync());
+    m.dispose();
+    return { step: Math.hypot(...after.map((w, i) => w - before[i])), rates: result.history.map((h) => h.learningRate) };
+  };
+  const constant = await lastStep('constant');
+  const cosine = await lastStep('cosine');
+  assert.deepEqual(constant.rates, [0.01, 0.01, 0.01, 0.01]);
+  assert.deepEqual(cosine.rates, [0, 1, 2, 3].map((e) => scheduledLearningRate('cosine', 0.01, e, 4)));
+  // Epoch 3 runs at 0.146 of the rate: Adam's steps scale with it.
+  assert.ok(cosine.step < 0.35 * constant.step, `last-epoch step ${cosine.step} vs ${constant.step} at a constant rate`);
 });
