@@ -22,7 +22,10 @@ import { indexWindowStats, windowStats, type WindowStatsIndex } from './window-s
 export type WindowInputKind = 'window-stats' | 'window-stats+descriptors' | 'window-stats+descriptors+voice' | 'window-stats+descriptors+voice+modulation';
 export const WINDOW_INPUT_KINDS: readonly WindowInputKind[] = ['window-stats', 'window-stats+descriptors', 'window-stats+descriptors+voice', 'window-stats+descriptors+voice+modulation'];
 
-const hasVoice = (kind: WindowInputKind) => kind === 'window-stats+descriptors+voice' || kind === 'window-stats+descriptors+voice+modulation';
+// Each kind adds one part to the one before it, so a kind's parts are read off its rank.
+const rank = (kind: WindowInputKind) => WINDOW_INPUT_KINDS.indexOf(kind);
+const hasVoice = (kind: WindowInputKind) => rank(kind) >= 2;
+const hasModulation = (kind: WindowInputKind) => rank(kind) >= 3;
 
 /** Frames prepared for cheap window inputs at any position. */
 export interface IndexedFrames {
@@ -36,7 +39,7 @@ export const indexFrames = (frames: Matrix): IndexedFrames => ({ frames, index: 
 export function windowInputDims(kind: WindowInputKind, cols: number): number {
   if (kind === 'window-stats') return cols * 3;
   return cols * 3 + clipDescriptorNames.length + (hasVoice(kind) ? voiceDescriptorNames.length : 0)
-    + (kind === 'window-stats+descriptors+voice+modulation' ? modulationDescriptorNames.length : 0);
+    + (hasModulation(kind) ? modulationDescriptorNames.length : 0);
 }
 
 /** Writes the input for frames [start, end) into `out` at `offset`. */
@@ -47,7 +50,7 @@ export function writeWindowInput(kind: WindowInputKind, f: IndexedFrames, start:
   if (!hasVoice(kind)) return;
   const voiceOffset = offset + f.index.cols * 3 + clipDescriptorNames.length;
   voiceDescriptors(f.frames, start, end, out, voiceOffset);
-  if (kind === 'window-stats+descriptors+voice+modulation') modulationDescriptors(f.frames, start, end, out, voiceOffset + voiceDescriptorNames.length);
+  if (hasModulation(kind)) modulationDescriptors(f.frames, start, end, out, voiceOffset + voiceDescriptorNames.length);
 }
 
 /**

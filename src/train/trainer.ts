@@ -62,8 +62,14 @@ export type LrSchedule = (typeof LR_SCHEDULES)[number];
 
 /** The learning rate of `epoch` (0-based) of `epochs` under `schedule`, from `base`. */
 export function scheduledLearningRate(schedule: LrSchedule, base: number, epoch: number, epochs: number): number {
-  if (schedule === 'constant') return base;
-  return base * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+  switch (schedule) {
+    case 'constant':
+      return base;
+    case 'cosine':
+      return base * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs));
+    default:
+      throw new Error(`unknown learning-rate schedule '${String(schedule)}' (known: ${LR_SCHEDULES.join(', ')})`);
+  }
 }
 
 export const defaultTrainOptions: TrainOptions = {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { speedFactorProblem } from '../audio/augment.ts';
 import { cachedFeatures, DEFAULT_CACHE_DIR } from '../data/feature-cache.ts';
 import { loadDataset, type DatasetName } from '../data/index.ts';
-import { groupKFold, seededRandom, type Fold } from '../data/splits.ts';
+import { groupKFold, seededRandom, shuffle, type Fold } from '../data/splits.ts';
 import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
 import { HOP_SECONDS, type ModelCard } from '../analyze/emotion-model.ts';
 import { aggregateRuns } from '../eval/aggregate.ts';
@@ -165,13 +165,7 @@ export function mixExamples(ex: Examples, alpha: number, seed: number): Examples
   const n = ex.count;
   const dims = ex.x.length / n;
   const outDims = ex.y.length / n;
-  const rand = seededRandom(seed);
-  const partner = new Int32Array(n);
-  for (let k = 0; k < n; k++) partner[k] = k;
-  for (let k = n - 1; k > 0; k--) {
-    const j = Math.floor(rand() * (k + 1));
-    [partner[k], partner[j]] = [partner[j], partner[k]];
-  }
+  const partner = shuffle(Array.from({ length: n }, (_, k) => k), seed);
   const lambda = betaSamples(n, alpha, seed);
   const x = new Float32Array(ex.x.length);
   const y = new Float32Array(ex.y.length);
