@@ -35,14 +35,11 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
   };
   for await (const c of chunks(start)) {
     if (!extractor) throw new AudioInputError(name, 'decoder reported no audio format');
-    let hi = peak;
-    let lo = -peak;
+    // |v| against one running maximum: rarely taken, so predictable (two signed branches were not).
     for (let i = 0; i < c.length; i++) {
-      const v = c[i];
-      if (v > hi) hi = v;
-      else if (v < lo) lo = v;
+      const v = Math.abs(c[i]);
+      if (v > peak) peak = v;
     }
-    peak = Math.max(hi, -lo);
     samples += c.length;
     extractor.push(resampler ? resampler.push(c) : c);
   }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { decodeAudio, decodeStream } from '../../src/audio/decode.ts';
+import { decodeAudio, decodeStream, downmix, firstNonFinite } from '../../src/audio/decode.ts';
 import { loadAudioFile, streamAudioFile } from '../../src/audio/file.ts';
 import { encodeWav, sine, type WavEncoding } from '../helpers/wav.ts';
 import { peakFrequencies } from '../helpers/spectrum.ts';
@@ -90,4 +90,22 @@ test('a 2-hour WAV stream is decoded without holding it in memory', async () => 
   const grownMb = (peakRss - before) / 2 ** 20;
   // Holding the decoded signal alone would take 635 MB of float32.
   assert.ok(grownMb < 200, `RSS grew by ${grownMb.toFixed(0)} MB`);
+});
+
+test('downmix is the channel mean (stereo one-pass path equal to the general one) and firstNonFinite finds the first bad sample', () => {
+  const n = 1000;
+  const ch = (k: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 * k) * (k / 3) + 1e-3 * k);
+  const [a, b, c] = [ch(1), ch(2), ch(3)];
+  const stereo = downmix([a, b]);
+  for (let i = 0; i < n; i++) assert.equal(stereo[i], Math.fround(Math.fround(a[i] + b[i]) * 0.5));
+  const three = downmix([a, b, c]);
+  for (let i = 0; i < n; i++) assert.ok(Math.abs(three[i] - (a[i] + b[i] + c[i]) / 3) < 1e-6);
+  assert.equal(downmix([a]), a);
+  assert.equal(firstNonFinite(stereo), -1);
+  for (const bad of [NaN, Infinity, -Infinity]) {
+    const x = stereo.slice();
+    x[700] = bad;
+    x[900] = NaN;
+    assert.equal(firstNonFinite(x), 700, String(bad));
+  }
 });
