@@ -19,6 +19,7 @@ import { dctBasis } from '../dsp/mfcc.ts';
 import { StreamingFramer } from '../dsp/framer.ts';
 import { applyBank, applyCompressedBank, compressedBank, melFilterbank, sparseBank } from '../dsp/mel.ts';
 import { powerSpectrum } from '../dsp/pffft.ts';
+import type { Matrix } from '../dsp/matrix.ts';
 import { getWindow } from '../dsp/window.ts';
 import type { FeatureExtractor, FeatureMatrix, FeatureSet } from './types.ts';
 
@@ -292,3 +293,31 @@ export const sentioVoice: FeatureSet = {
   createExtractor: () => createExtractor(BASE_RATE, true),
   createExtractorAt: (rate: number) => createExtractor(rate, true),
 };
+
+/** The dB floor of the log-mel bands (power 1e-10) and of the RMS level (amplitude 1e-5). */
+const LEVEL_FLOOR_DB = -100;
+
+/**
+ * `sentio-frames` / `sentio-voice` frames of the same audio played `gainDb` louder (negative:
+ * quieter), computed from the frames instead of the audio: a gain moves every mel band and
+ * the RMS level by `gainDb` and MFCC 0 (the ortho DCT's mean term) by √melBands·`gainDb`, and
+ * leaves every other column as it is (spectral shape, normalised flux and chroma; voice F0,
+ * jitter, shimmer and HNR are ratios). Exact wherever neither the −100 dB floor nor clipping
+ * is reached (checked against extraction from scaled audio in the tests); values are held at
+ * the floor. This is what makes level augmentation cost no extraction.
+ */
+export function shiftLevel(frames: Matrix<Float32Array>, gainDb: number): Matrix<Float32Array> {
+  if (frames.cols !== sentioFrameColumns.length && frames.cols !== sentioVoiceColumns.length) {
+    throw new RangeError(`shiftLevel needs sentio-frames or sentio-voice frames (${sentioFrameColumns.length} or ${sentioVoiceColumns.length} columns), got ${frames.cols}`);
+  }
+  const rms = sentioFrameColumns.indexOf('rms_db');
+  const mfcc0 = sentioFrameColumns.indexOf('mfcc_0');
+  const mfccShift = Math.sqrt(MEL_BANDS) * gainDb;
+  const data = frames.data.slice();
+  for (let o = 0; o < data.length; o += frames.cols) {
+    for (let b = 0; b < MEL_BANDS; b++) data[o + b] = Math.max(LEVEL_FLOOR_DB, data[o + b] + gainDb);
+    data[o + rms] = Math.max(LEVEL_FLOOR_DB, data[o + rms] + gainDb);
+    data[o + mfcc0] += mfccShift;
+  }
+  return { rows: frames.rows, cols: frames.cols, data };
+}

@@ -16,6 +16,7 @@ import { HOP_SECONDS, type ModelCard } from '../analyze/emotion-model.ts';
 import { aggregateRuns } from '../eval/aggregate.ts';
 import { quadrantReportFromVA, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
+import { shiftLevel } from '../features/sentio-frames.ts';
 import { fitStandardization, standardizeInPlace, type Standardization } from '../features/summary.ts';
 import { indexFrames, windowInputDims, windowInputProblem, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
@@ -59,8 +60,12 @@ export interface WindowModelConfig {
    * `mixup`: α of mixup (Zhang et al. 2018) on the window inputs: every training window is
    * replaced by λ·itself + (1 − λ)·another window of the same epoch, its targets alike, with
    * λ ~ Beta(α, α) folded onto [0.5, 1] so the window stays closer to its own song.
+   * `gainsDb`: copies of every training song played that many dB louder (negative: quieter),
+   * made from its frames by `shiftLevel` (no extraction; `sentio-frames` / `sentio-voice`
+   * only), drawn like the speed copies: the level at which a file was mastered or a
+   * microphone hears the music then moves the output less.
    */
-  augment?: { speeds?: number[]; mixup?: number };
+  augment?: { speeds?: number[]; mixup?: number; gainsDb?: number[] };
   backend?: BackendName;
 }
 
@@ -99,12 +104,18 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   const augmentWhy = augmentProblem(config.augment);
   if (augmentWhy) throw new Error(augmentWhy);
   const speeds = config.augment?.speeds ?? [];
+  const gains = config.augment?.gainsDb ?? [];
+  if (gains.length && set.name !== 'sentio-frames' && set.name !== 'sentio-voice') {
+    throw new Error(`augment.gainsDb needs the sentio-frames or sentio-voice feature set, not '${set.name}'`);
+  }
   const clips: IndexedFrames[] = [];
   const variants: IndexedFrames[][] = [];
   for (const [k, s] of songs.entries()) {
-    clips.push(indexFrames(await cachedFeatures(s.audioPath!, set)));
+    const frames = await cachedFeatures(s.audioPath!, set);
+    clips.push(indexFrames(frames));
     const copies: IndexedFrames[] = [];
     for (const v of speeds) copies.push(indexFrames(await cachedFeatures(s.audioPath!, set, DEFAULT_CACHE_DIR, v)));
+    for (const g of gains) copies.push(indexFrames(shiftLevel(frames, g)));
     variants.push(copies);
     onSong?.(k + 1, songs.length);
   }
@@ -117,7 +128,14 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
 export function augmentProblem(augment: unknown): string | null {
   if (augment === undefined) return null;
   if (!augment || typeof augment !== 'object' || Array.isArray(augment)) return `augment must be an object, got ${JSON.stringify(augment)}`;
-  const { speeds, mixup } = augment as { speeds?: unknown; mixup?: unknown };
+  const { speeds, mixup, gainsDb } = augment as { speeds?: unknown; mixup?: unknown; gainsDb?: unknown };
+  const unknown = Object.keys(augment).filter((k) => !['speeds', 'mixup', 'gainsDb'].includes(k));
+  if (unknown.length) return `augment: unknown ${unknown.map((k) => `'${k}'`).join(', ')} (known: speeds, mixup, gainsDb)`;
+  if (gainsDb !== undefined) {
+    if (!Array.isArray(gainsDb) || gainsDb.some((g) => typeof g !== 'number' || !Number.isFinite(g) || g === 0 || Math.abs(g) > 24)) {
+      return `augment.gainsDb must be a list of non-zero gains in dB within ±24, got ${JSON.stringify(gainsDb)}`;
+    }
+  }
   if (speeds !== undefined) {
     if (!Array.isArray(speeds)) return `augment.speeds must be a list of speed factors, got ${JSON.stringify(speeds)}`;
     for (const v of speeds) {

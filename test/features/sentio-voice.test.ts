@@ -7,6 +7,7 @@ import {
   sentioFrames,
   sentioVoice,
   sentioVoiceColumns,
+  shiftLevel,
   VOICE_EVERY_FRAMES,
   VOICE_HNR_FLOOR_DB,
 } from '../../src/features/sentio-frames.ts';
@@ -128,4 +129,29 @@ test('halfbandDecimate: unit gain at DC, rejects the band edge, keeps a low tone
   const low = Float64Array.from({ length: n }, (_, i) => Math.cos(Math.PI * 0.05 * i));
   halfbandDecimate(low, 4, out.length, out);
   assert.ok(Math.max(...out.map(Math.abs)) > 0.98);
+});
+
+test('shiftLevel: the frames of audio played 6 dB quieter or louder, without extracting them again', () => {
+  // A voice over noise, loud enough that no band sits at the −100 dB floor at −6 dB.
+  const rate = 22050;
+  const y = voiced(rate, 180, 0.01, 0.05, 2);
+  const base = run(sentioVoice, rate, y).frames;
+  const level = ['mel_0', 'mel_40', 'mel_63', 'rms_db', 'mfcc_0'].map(col);
+  for (const gainDb of [-6, 6]) {
+    const scale = 10 ** (gainDb / 20);
+    const scaled = run(sentioVoice, rate, y.map((v) => v * scale)).frames;
+    const shifted = shiftLevel(base, gainDb);
+    let worst = 0;
+    for (let i = 0; i < scaled.data.length; i++) {
+      worst = Math.max(worst, Math.abs(shifted.data[i] - scaled.data[i]) / (1 + Math.abs(scaled.data[i])));
+    }
+    assert.ok(worst < 1e-3, `${gainDb} dB: largest relative difference ${worst}`);
+    // …and the level columns really moved (the check above is not comparing unchanged frames).
+    for (const c of level) assert.ok(Math.abs(shifted.data[10 * COLS + c] - base.data[10 * COLS + c]) >= 5.9, sentioVoiceColumns[c]);
+  }
+  assert.equal(base.data[10 * COLS + col('mel_5')] - 6, shiftLevel(base, -6).data[10 * COLS + col('mel_5')]);
+  // Values are held at the floor, and frames of other sets are refused.
+  const floor = shiftLevel({ rows: 1, cols: COLS, data: new Float32Array(COLS).fill(-99) }, -6);
+  assert.equal(floor.data[col('mel_3')], -100);
+  assert.throws(() => shiftLevel({ rows: 1, cols: 7, data: new Float32Array(7) }, 3), /sentio-frames or sentio-voice/);
 });

@@ -70,3 +70,18 @@ test('augment.speeds: the copies are what training sees (other weights than with
   await assert.rejects(prepareData({ ...recipe, augment: { speeds: [1] } }), /augment\.speeds: 1 is not a speed factor/);
   await assert.rejects(prepareData({ ...recipe, augment: { speeds: [3] } }), /augment\.speeds: 3 is not a speed factor/);
 });
+
+test('augment.gainsDb: level-shifted copies of each song enter training; bad gains and unknown keys are refused', async () => {
+  const data = await prepareData({ ...recipe, augment: { speeds: [16 / 15], gainsDb: [-6, 6] } });
+  const rms = getFeatureSet('sentio-frames').columns.indexOf('rms_db');
+  data.clips.forEach((clip, i) => {
+    const [, quiet, loud] = data.variants[i];
+    assert.equal(data.variants[i].length, 3);
+    assert.equal(quiet.frames.rows, clip.frames.rows);
+    assert.ok(Math.abs(mean(quiet, rms) - (mean(clip, rms) - 6)) < 0.05 && Math.abs(mean(loud, rms) - (mean(clip, rms) + 6)) < 0.05, `song ${data.songs[i].id}`);
+  });
+  await assert.rejects(prepareData({ ...recipe, augment: { gainsDb: [0] } }), /augment\.gainsDb must be a list of non-zero gains/);
+  await assert.rejects(prepareData({ ...recipe, augment: { gainsDb: 6 } as never }), /augment\.gainsDb/);
+  await assert.rejects(prepareData({ ...recipe, augment: { gain: [6] } as never }), /augment: unknown 'gain' \(known: speeds, mixup, gainsDb\)/);
+  await assert.rejects(prepareData({ ...recipe, featureSet: 'pyaa68', augment: { gainsDb: [6] } }), /augment\.gainsDb needs the sentio-frames or sentio-voice feature set, not 'pyaa68'/);
+});
