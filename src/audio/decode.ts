@@ -206,11 +206,6 @@ export function downmix(channels: Float32Array[]): Float32Array {
 
 /** Index of the first NaN or ±Infinity in `x`, or −1. */
 export function firstNonFinite(x: Float32Array): number {
-  // v·0 is 0 for finite v and NaN otherwise, so one sum tells whether to look: a branch-free
-  // pass (2–3× faster than testing every sample), then the slow scan only for bad input.
-  let probe = 0;
-  for (let i = 0; i < x.length; i++) probe += x[i] * 0;
-  if (probe === 0) return -1;
   for (let i = 0; i < x.length; i++) if (!Number.isFinite(x[i])) return i;
   return -1;
 }

@@ -18,7 +18,10 @@ import { decodeNpy, encodeNpy } from '../io/npy.ts';
 
 export const DEFAULT_CACHE_DIR = '.cache/features';
 
-/** The cache key of an audio file: the SHA-1 of its bytes (hashing a 30 s clip takes about a millisecond). */
+/**
+ * The cache key of an audio file: the SHA-1 of its bytes. Reading and hashing a 4Q clip
+ * (232 KB) takes 0.37 ms, so it is simply done again for each speed copy of the same song.
+ */
 export async function audioCacheKey(audioPath: string): Promise<string> {
   return createHash('sha1').update(await readFile(audioPath)).digest('hex').slice(0, 20);
 }

@@ -294,6 +294,9 @@ export const sentioVoice: FeatureSet = {
   createExtractorAt: (rate: number) => createExtractor(rate, true),
 };
 
+/** The feature sets whose frames {@link shiftLevel} reads. */
+export const LEVEL_SHIFT_SETS: readonly string[] = [sentioFrames.name, sentioVoice.name];
+
 /** The dB floor of the log-mel bands (power 1e-10) and of the RMS level (amplitude 1e-5). */
 const LEVEL_FLOOR_DB = -100;
 

@@ -16,7 +16,7 @@ import { HOP_SECONDS, type ModelCard } from '../analyze/emotion-model.ts';
 import { aggregateRuns } from '../eval/aggregate.ts';
 import { quadrantReportFromVA, regressionReport, type QuadrantReport, type RegressionReport } from '../eval/metrics.ts';
 import { getFeatureSet } from '../features/index.ts';
-import { shiftLevel } from '../features/sentio-frames.ts';
+import { LEVEL_SHIFT_SETS, shiftLevel } from '../features/sentio-frames.ts';
 import { fitStandardization, standardizeInPlace, type Standardization } from '../features/summary.ts';
 import { indexFrames, windowInputDims, windowInputProblem, writeWindowInput, type IndexedFrames, type WindowInputKind } from '../features/window-input.ts';
 import { useBackend, type BackendName, type tf } from '../models/backend.ts';
@@ -105,8 +105,8 @@ export async function prepareData(config: WindowModelConfig, onSong?: (done: num
   if (augmentWhy) throw new Error(augmentWhy);
   const speeds = config.augment?.speeds ?? [];
   const gains = config.augment?.gainsDb ?? [];
-  if (gains.length && set.name !== 'sentio-frames' && set.name !== 'sentio-voice') {
-    throw new Error(`augment.gainsDb needs the sentio-frames or sentio-voice feature set, not '${set.name}'`);
+  if (gains.length && !LEVEL_SHIFT_SETS.includes(set.name)) {
+    throw new Error(`augment.gainsDb needs the ${LEVEL_SHIFT_SETS.join(' or ')} feature set, not '${set.name}'`);
   }
   const clips: IndexedFrames[] = [];
   const variants: IndexedFrames[][] = [];
@@ -232,7 +232,7 @@ function normalize(ex: Examples, norm: Standardization): Examples {
 }
 
 /** Windows every windowFrames/4 across each clip (evaluation), standardised. */
-function evaluationWindows(data: PreparedData, clips: number[], norm: Standardization): { owners: number[]; ex: Examples } {
+function evaluationWindows(data: PreparedData, clips: readonly number[], norm: Standardization): { owners: number[]; ex: Examples } {
   const owners: number[] = [];
   const starts: number[] = [];
   const step = Math.max(1, Math.round(data.windowFrames / 4));
@@ -310,6 +310,12 @@ export interface RunOptions {
   onBatch?: (id: NetworkId, info: { epoch: number; batch: number; batches: number; loss: number }) => void;
   onEpoch?: (id: NetworkId, log: EpochLog) => void;
   onNetwork?: (id: NetworkId, done: NetworkDone) => void;
+  /**
+   * `crossValidate` only: each fold's ensemble with its held-out songs, before it is disposed,
+   * for predictions beyond the out-of-fold ones (scripts/level-sensitivity.ts). Folds loaded
+   * from `store` have no ensemble and are not reported.
+   */
+  onFoldEnsemble?: (ensemble: TrainedEnsemble, test: readonly number[], fold: number) => void;
 }
 
 /** Thrown when `RunOptions.signal` stopped a run; `network` is the one that was running (null: none yet). */
@@ -414,7 +420,7 @@ export async function trainEnsemble(config: WindowModelConfig, data: PreparedDat
 }
 
 /** Song-level (valence, arousal): mean over the song's evaluation windows and the ensemble. */
-export function predictSongs(ensemble: TrainedEnsemble, data: PreparedData, clips: number[]): Map<number, [number, number]> {
+export function predictSongs(ensemble: TrainedEnsemble, data: PreparedData, clips: readonly number[]): Map<number, [number, number]> {
   const { owners, ex } = evaluationWindows(data, clips, ensemble.normalization);
   const sums = new Map<number, [number, number, number]>();
   for (const member of ensemble.members) {
@@ -491,6 +497,7 @@ export async function crossValidate(config: WindowModelConfig, data: PreparedDat
     } else {
       const ensemble = await trainEnsemble(config, data, fold.train, run, { kind: 'fold', fold: k + 1, folds: config.folds });
       const pred = predictSongs(ensemble, data, fold.test);
+      run.onFoldEnsemble?.(ensemble, fold.test, k + 1);
       ensemble.members.forEach((m) => m.dispose());
       for (const [i, p] of pred) predictions[i] = p;
       await run.store?.saveFold({ fold: k + 1, songs, predictions: fold.test.map((i) => predictions[i]) });

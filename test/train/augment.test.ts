@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { getFeatureSet } from '../../src/features/index.ts';
 import type { IndexedFrames } from '../../src/features/window-input.ts';
 import { extractFeaturesFromFile } from '../../src/features/extract-file.ts';
-import { prepareData, trainEnsemble, type PreparedData, type WindowModelConfig } from '../../src/train/window-model.ts';
+import { crossValidate, predictSongs, prepareData, trainEnsemble, type PreparedData, type WindowModelConfig } from '../../src/train/window-model.ts';
 import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
 
 let dir: string;
@@ -84,4 +84,20 @@ test('augment.gainsDb: level-shifted copies of each song enter training; bad gai
   await assert.rejects(prepareData({ ...recipe, augment: { gainsDb: 6 } as never }), /augment\.gainsDb/);
   await assert.rejects(prepareData({ ...recipe, augment: { gain: [6] } as never }), /augment: unknown 'gain' \(known: speeds, mixup, gainsDb\)/);
   await assert.rejects(prepareData({ ...recipe, featureSet: 'pyaa68', augment: { gainsDb: [6] } }), /augment\.gainsDb needs the sentio-frames or sentio-voice feature set, not 'pyaa68'/);
+});
+
+test('crossValidate: onFoldEnsemble gets each fold\'s ensemble with its held-out songs, which it predicts as the out-of-fold predictions', async () => {
+  const config = { ...recipe, folds: 2 };
+  const data = await prepareData(config);
+  const folds: number[] = [];
+  const fromHook = new Map<number, [number, number]>();
+  const cv = await crossValidate(config, data, undefined, {
+    onFoldEnsemble(ensemble, test, fold) {
+      folds.push(fold);
+      for (const [i, p] of predictSongs(ensemble, data, test)) fromHook.set(i, p);
+    },
+  });
+  assert.deepEqual(folds, [1, 2]);
+  assert.equal(fromHook.size, data.songs.length);
+  for (const [i, p] of fromHook) assert.deepEqual(p, cv.predictions[i], `song ${i}`);
 });
