@@ -25,7 +25,8 @@ export interface ModelCard {
   name: string;
   architecture: string;
   options: Record<string, number | string | boolean>;
-  featureSet: { name: string; hopSeconds: number; columns: number };
+  /** `revision`: the feature set's definition the model was trained on (absent: 1). */
+  featureSet: { name: string; hopSeconds: number; columns: number; revision?: number };
   /** Context the network sees per prediction. */
   windowSeconds: number;
   input: { frames: number; dims: number; summary: WindowInputKind };
@@ -124,6 +125,10 @@ export function modelFeatureSet(card: Pick<ModelCard, 'featureSet' | 'name'>): F
   }
   if (set.columns.length !== card.featureSet.columns) {
     throw new Error(`model '${card.name}': feature set '${set.name}' has ${set.columns.length} columns, the model was trained on ${card.featureSet.columns}`);
+  }
+  const trainedOn = card.featureSet.revision ?? 1;
+  if (trainedOn !== (set.revision ?? 1)) {
+    throw new Error(`model '${card.name}': trained on revision ${trainedOn} of feature set '${set.name}', this Sentio computes revision ${set.revision ?? 1}; retrain the model (its train.json) with this version`);
   }
   return set;
 }

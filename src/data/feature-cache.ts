@@ -4,8 +4,9 @@
  * the audio file's bytes: an edited file is re-extracted, while a dataset that is copied,
  * moved or touched keeps its entries (a key of path and mtime re-extracted everything then).
  * Speed-perturbed versions (training augmentation) live beside them in `<set>@speed<p>-<q>`.
- * The key does not cover the feature code itself: after changing how a set is computed,
- * delete its folder (`.cache/features/<set>`). The cache is disposable (git-ignored).
+ * A set's `revision` (from 2 on) is part of its folder name (`<set>.r2`), so entries of an
+ * earlier definition are never read as current ones; a change to a set's values without a
+ * new revision needs its folder deleted by hand. The cache is disposable (git-ignored).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -27,12 +28,21 @@ export async function audioCacheKey(audioPath: string): Promise<string> {
 }
 
 /**
+ * The cache folder of `set` (and of its `speed` copies): `<set>`, `<set>.r<revision>` from
+ * revision 2 on, then `@speed<p>-<q>` named by the integer ratio actually applied, so 1.0667
+ * and 16/15 share one entry.
+ */
+export function featureCacheFolder(set: Pick<FeatureSet, 'name' | 'revision'>, speed = 1): string {
+  const folder = (set.revision ?? 1) > 1 ? `${set.name}.r${set.revision}` : set.name;
+  return speed === 1 ? folder : `${folder}@speed${rationalApproximation(speed).join('-')}`;
+}
+
+/**
  * Features of `audioPath` under `set`, read from the cache or extracted and stored; with
  * `speed` ≠ 1, of the audio played that many times faster (`changeSpeed`).
  */
 export async function cachedFeatures(audioPath: string, set: FeatureSet, cacheDir = DEFAULT_CACHE_DIR, speed = 1): Promise<Matrix<Float32Array>> {
-  // Named by the integer ratio actually applied, so 1.0667 and 16/15 share one entry.
-  const dir = join(cacheDir, speed === 1 ? set.name : `${set.name}@speed${rationalApproximation(speed).join('-')}`);
+  const dir = join(cacheDir, featureCacheFolder(set, speed));
   const file = join(dir, `${await audioCacheKey(audioPath)}.npy`);
   try {
     const { shape, data } = decodeNpy(new Uint8Array(await readFile(file)));

@@ -1,15 +1,23 @@
 /**
  * `sentio-frames`: the fast frame-level descriptors behind the default model, all from one
  * STFT pass (93 ms Hann window, 46.4 ms hop):
- *   - 64 log-mel bands (Slaney, 0–11025 Hz, dB re 1 with a fixed −100 dB floor instead of
+ *   - 64 log-mel bands (Slaney, 0–8000 Hz, dB re 1 with a fixed −100 dB floor instead of
  *     librosa's file-global top_db, so the live and offline values are identical),
  *   - 20 MFCC (DCT-II ortho of those bands),
  *   - spectral centroid (kHz), 85 % roll-off (kHz), flatness, flux (L2 of the frame-to-frame
  *     change of the L1-normalised magnitude spectrum) and RMS level (dB),
  *   - 12 chroma (librosa chroma filterbank on the power spectrum, each frame max-normalised).
  *
- * The analysis band stops at 11025 Hz, so the set is defined on a fixed time–frequency grid
- * rather than a sample rate: 22.05 kHz audio uses n_fft 2048 / hop 1024, and 44.1 kHz audio
+ * Every column is computed from the band below {@link ANALYSIS_FMAX_HZ} (8 kHz) only. Music
+ * reaches us through codecs that cut the top of the spectrum at very different places: a
+ * quarter of the 4Q training clips stop near 8.5 kHz and most others near 10.3 kHz, while a
+ * 44.1 kHz file at 128 kbit/s or more keeps everything up to 16 kHz or beyond. Above 8 kHz the
+ * mel bands then differed by 20–40 dB between training clips and ordinary files, and that
+ * moved every MFCC, the centroid, roll-off, flatness and flux, so the model's output
+ * depended on the codec (measured on the emoMusic clips: a song's valence moved by up to 0.38
+ * when its audio was band-limited to 8 kHz). Below 8 kHz all of them agree.
+ *
+ * The set is defined on a fixed time–frequency grid rather than a sample rate: 22.05 kHz audio uses n_fft 2048 / hop 1024, and 44.1 kHz audio
  * n_fft 4096 / hop 2048 with the same filter shapes, which skips resampling (it costs as much
  * as the features themselves for a 44.1 kHz MP3). Other rates are resampled to 22.05 kHz.
  */
@@ -91,6 +99,12 @@ export function halfbandDecimate(x: ArrayLike<number>, start: number, count: num
   }
 }
 
+/**
+ * Top of the analysis band, Hz: below the lowpass of 85 of 90 sampled 4Q training clips
+ * (see the module comment), so files from any codec are analysed over the same band.
+ */
+export const ANALYSIS_FMAX_HZ = 8000;
+
 /** Rates analysed without resampling (the grid scales exactly by 2). */
 const NATIVE_SCALE: Readonly<Record<number, number>> = { 22050: 1, 44100: 2 };
 
@@ -100,16 +114,16 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   const nFft = BASE_FFT * scale;
   const hop = BASE_HOP * scale;
   const bins = nFft / 2 + 1;
-  // Only bins up to 11025 Hz take part, so both rates see the same band.
-  const usedBins = Math.floor((11025 * nFft) / sampleRate) + 1;
+  // Only bins up to ANALYSIS_FMAX_HZ take part, so every rate and codec sees the same band.
+  const usedBins = Math.floor((ANALYSIS_FMAX_HZ * nFft) / sampleRate) + 1;
   const window = getWindow('hann', nFft);
   const spectrum = powerSpectrum(nFft);
-  const mel = sparseBank(melFilterbank({ sampleRate, nFft, nMels: MEL_BANDS, fmax: 11025 }));
+  const mel = sparseBank(melFilterbank({ sampleRate, nFft, nMels: MEL_BANDS, fmax: ANALYSIS_FMAX_HZ }));
   // librosa's chroma filters are Gaussians that never reach zero; their tails (weights below
   // 1 % of the largest) add little but leakage from neighbouring pitch classes, yet were half
   // of the chroma's work, and the chroma was the largest part of the frame's time: drop them.
-  // Chroma also stops at 11025 Hz (librosa's filters span the whole spectrum): 44.1 kHz audio
-  // then gets the same chroma as at 22.05 kHz, for half the work.
+  // Chroma also stops at ANALYSIS_FMAX_HZ (librosa's filters span the whole spectrum): 44.1 kHz
+  // audio then gets the same chroma as at 22.05 kHz, for half the work.
   const chromaFb = chromaFilterbank({ sampleRate, nFft });
   let chromaMax = 0;
   for (const v of chromaFb.data) chromaMax = Math.max(chromaMax, Math.abs(v));
@@ -275,6 +289,8 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
 
 export const sentioFrames: FeatureSet = {
   name: 'sentio-frames',
+  // 2: the analysis band stops at 8 kHz instead of 11.025 kHz.
+  revision: 2,
   description: 'fast default-model descriptors from one STFT pass: 64 log-mel, 20 MFCC, centroid, roll-off, flatness, flux, RMS, 12 chroma (46.4 ms hop)',
   sampleRate: BASE_RATE,
   hopSeconds: BASE_HOP / BASE_RATE,

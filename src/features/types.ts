@@ -33,6 +33,11 @@ export interface FeatureExtractor {
 
 export interface FeatureSet {
   readonly name: string;
+  /**
+   * Bumped whenever the set's values change for the same audio, so cached features of an
+   * earlier definition are not mixed with new ones. Absent: 1.
+   */
+  readonly revision?: number;
   /** One-line description for --help and docs. */
   readonly description: string;
   /** Sample rate the set is defined at; audio is resampled to it. */

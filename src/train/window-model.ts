@@ -570,7 +570,7 @@ export async function trainAndSave(config: WindowModelConfig, data: PreparedData
     name: config.name,
     architecture: config.architecture,
     options: resolveOptions(getArchitecture(config.architecture), config.options),
-    featureSet: { name: set.name, hopSeconds: set.hopSeconds, columns: set.columns.length },
+    featureSet: { name: set.name, hopSeconds: set.hopSeconds, columns: set.columns.length, ...(set.revision ? { revision: set.revision } : {}) },
     windowSeconds: config.windowSeconds,
     input: { frames: 1, dims: data.dims, summary: data.input },
     normalization: { mean: ensemble.normalization.mean.map((v) => Number(v.toPrecision(7))), std: ensemble.normalization.std.map((v) => Number(v.toPrecision(7))) },

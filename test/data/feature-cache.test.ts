@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { audioCacheKey, cachedFeatures } from '../../src/data/feature-cache.ts';
+import { audioCacheKey, cachedFeatures, featureCacheFolder } from '../../src/data/feature-cache.ts';
 import { getFeatureSet } from '../../src/features/index.ts';
 
 const fixture = new URL('../fixtures/emomusic/3.mp3', import.meta.url).pathname;
@@ -13,7 +13,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 test('feature cache: keyed by the audio bytes, so a copied or touched file reuses its entry and an edited one does not', async () => {
   const set = getFeatureSet('sentio-frames');
   const cacheDir = path.join(dir, 'cache');
-  const entries = () => readdirSync(path.join(cacheDir, set.name)).filter((f) => f.endsWith('.npy'));
+  const entries = () => readdirSync(path.join(cacheDir, featureCacheFolder(set))).filter((f) => f.endsWith('.npy'));
   const a = path.join(dir, 'a.mp3');
   copyFileSync(fixture, a);
   const first = await cachedFeatures(a, set, cacheDir);
@@ -37,4 +37,13 @@ test('feature cache: keyed by the audio bytes, so a copied or touched file reuse
   assert.notEqual(await audioCacheKey(b), await audioCacheKey(a));
   await cachedFeatures(b, set, cacheDir);
   assert.equal(entries().length, 2);
+});
+
+test('feature cache: each revision of a feature set and each speed copy has its own folder', () => {
+  assert.equal(featureCacheFolder({ name: 'pyaa68' }), 'pyaa68');
+  assert.equal(featureCacheFolder({ name: 'x', revision: 1 }), 'x');
+  assert.equal(featureCacheFolder({ name: 'sentio-voice', revision: 2 }), 'sentio-voice.r2');
+  assert.equal(featureCacheFolder({ name: 'sentio-voice', revision: 2 }, 1.0667), 'sentio-voice.r2@speed16-15');
+  // The sets the default model reads are at revision 2 (band 0–8 kHz): never the old entries.
+  assert.equal(featureCacheFolder(getFeatureSet('sentio-voice')), 'sentio-voice.r2');
 });
