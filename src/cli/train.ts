@@ -82,7 +82,7 @@ export async function readRecipe(file: string): Promise<WindowModelConfig & { ou
     throw new UsageError(`${file}: unknown "lrSchedule" '${String(json.lrSchedule)}' (known: ${LR_SCHEDULES.join(', ')})`);
   }
   const augmentWhy = augmentProblem(json.augment);
-  if (augmentWhy) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0}, got ${JSON.stringify(json.augment)} (${augmentWhy})`);
+  if (augmentWhy) throw new UsageError(`${file}: "augment" must be {"speeds": [factors in [0.5, 2], not 1], "mixup": α > 0} with optional "gainsDb": [non-zero dB within ±24], got ${JSON.stringify(json.augment)} (${augmentWhy})`);
   json.options ??= {};
   const base = path.dirname(path.resolve(file));
   json.dataset = { ...json.dataset, path: path.resolve(base, json.dataset.path) };

@@ -9,17 +9,18 @@
  *   - 12 chroma (librosa chroma filterbank on the power spectrum, each frame max-normalised).
  *
  * Every column is computed from the band below {@link ANALYSIS_FMAX_HZ} (8 kHz) only. Music
- * reaches us through codecs that cut the top of the spectrum at very different places: a
- * quarter of the 4Q training clips stop near 8.5 kHz and most others near 10.3 kHz, while a
- * 44.1 kHz file at 128 kbit/s or more keeps everything up to 16 kHz or beyond. Above 8 kHz the
- * mel bands then differed by 20–40 dB between training clips and ordinary files, and that
- * moved every MFCC, the centroid, roll-off, flatness and flux, so the model's output
- * depended on the codec (measured on the emoMusic clips: a song's valence moved by up to 0.38
- * when its audio was band-limited to 8 kHz). Below 8 kHz all of them agree.
+ * reaches us through codecs that cut the top of the spectrum at very different places: of 90
+ * sampled 4Q training clips, 56 stop at 10–10.5 kHz and 20 at 8–8.5 kHz, while a 44.1 kHz
+ * file at 128 kbit/s or more keeps everything up to 16 kHz or beyond. Above 8 kHz the mel
+ * bands then differed by 20–40 dB between training clips and ordinary files, and that moved
+ * every MFCC, the centroid, roll-off, flatness and flux, so the model's output depended on the
+ * codec (scripts/bandwidth-sensitivity.ts on the emoMusic clips: a song's valence moved by up
+ * to 0.43 when its audio was cut at 8.1 kHz).
  *
- * The set is defined on a fixed time–frequency grid rather than a sample rate: 22.05 kHz audio uses n_fft 2048 / hop 1024, and 44.1 kHz audio
- * n_fft 4096 / hop 2048 with the same filter shapes, which skips resampling (it costs as much
- * as the features themselves for a 44.1 kHz MP3). Other rates are resampled to 22.05 kHz.
+ * The set is defined on a fixed time–frequency grid rather than a sample rate: 22.05 kHz
+ * audio uses n_fft 2048 / hop 1024, and 44.1 kHz audio n_fft 4096 / hop 2048 with the same
+ * filter shapes, which skips resampling (it costs as much as the features themselves for a
+ * 44.1 kHz MP3). Other rates are resampled to 22.05 kHz.
  */
 import { chromaFilterbank } from '../dsp/chroma.ts';
 import { ShsPitch, voiceQuality, voiceQualityScratch } from '../dsp/compare-lld.ts';
@@ -100,8 +101,9 @@ export function halfbandDecimate(x: ArrayLike<number>, start: number, count: num
 }
 
 /**
- * Top of the analysis band, Hz: below the lowpass of 85 of 90 sampled 4Q training clips
- * (see the module comment), so files from any codec are analysed over the same band.
+ * Top of the analysis band, Hz: 81 of 90 sampled 4Q training clips keep content up to it
+ * (4 are cut at 7.6–8 kHz, 5 below 7 kHz; see the module comment), so files from almost any
+ * codec are analysed over the same band.
  */
 export const ANALYSIS_FMAX_HZ = 8000;
 
