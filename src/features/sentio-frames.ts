@@ -30,7 +30,7 @@ import { applyBank, applyCompressedBank, compressedBank, melFilterbank, sparseBa
 import { powerSpectrum } from '../dsp/pffft.ts';
 import type { Matrix } from '../dsp/matrix.ts';
 import { getWindow } from '../dsp/window.ts';
-import type { FeatureExtractor, FeatureMatrix, FeatureSet } from './types.ts';
+import type { FeatureExtractor, FeatureMatrix, FeatureSet, FrameStream } from './types.ts';
 
 const MEL_BANDS = 64;
 const MFCC = 20;
@@ -110,7 +110,11 @@ export const ANALYSIS_FMAX_HZ = 8000;
 /** Rates analysed without resampling (the grid scales exactly by 2). */
 const NATIVE_SCALE: Readonly<Record<number, number>> = { 22050: 1, 44100: 2 };
 
-function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
+/**
+ * The frame computation shared by the offline extractor and the live frame stream: each frame
+ * is written into one reused row and handed to `onFrame` as soon as its samples are in.
+ */
+function createFrameProcessor(sampleRate: number, voice: boolean, onFrame: (row: Float32Array, t: number) => void): FrameStream & { readonly dims: number; readonly hop: number } {
   const scale = NATIVE_SCALE[sampleRate];
   if (!scale) throw new RangeError(`sentio-frames: unsupported analysis rate ${sampleRate} Hz (use 22050 or 44100)`);
   const nFft = BASE_FFT * scale;
@@ -136,7 +140,6 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   const dct = dctBasis(MEL_BANDS, MFCC);
   const binHz = sampleRate / nFft;
   const dims = voice ? sentioVoiceColumns.length : sentioFrameColumns.length;
-  const setName = voice ? 'sentio-voice' : 'sentio-frames';
   // Jitter, shimmer and HNR are measured on the frame's central hop (46.4 ms, so consecutive
   // frames tile the signal once) decimated to 11.025 kHz: F0 is at most 620 Hz, and the period
   // search costs the square of the sample rate (it was 3× the rest of the frame at 22.05 kHz).
@@ -160,7 +163,7 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
   // Power spectra at 44.1 kHz/4096 are 4× those at 22.05 kHz/2048 for the same signal
   // (twice the samples, squared): scale them back so both rates give the same dB values.
   const powerScale = 1 / (scale * scale);
-  let out = new Float32Array(dims * 512);
+  const out = new Float32Array(dims);
   let hasPrevious = false;
 
   /** The voice columns of the last analysed frame, held until the next one. */
@@ -201,12 +204,7 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
       magnitude[k] = m;
       magSum += m;
     }
-    if ((t + 1) * dims > out.length) {
-      const grown = new Float32Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    const row = t * dims;
+    const row = 0;
     applyBank(mel, power, bands);
     for (let i = 0; i < MEL_BANDS; i++) {
       logBands[i] = 10 * Math.log10(Math.max(1e-10, bands[i]));
@@ -269,20 +267,44 @@ function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
       if (t % VOICE_EVERY_FRAMES === 0) analyseVoice(frame, rms);
       out.set(voiceValues, s + SPECTRAL.length + CHROMA);
     }
+    onFrame(out, t);
   });
 
   return {
+    dims,
+    hop,
     push: (samples) => framer.push(samples),
+    finish: () => {
+      framer.finish();
+    },
+  };
+}
+
+function createExtractor(sampleRate: number, voice = false): FeatureExtractor {
+  let out = new Float32Array((voice ? sentioVoiceColumns : sentioFrameColumns).length * 512);
+  let rows = 0;
+  const processor = createFrameProcessor(sampleRate, voice, (row, t) => {
+    if ((t + 1) * row.length > out.length) {
+      const grown = new Float32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out.set(row, t * row.length);
+    rows = t + 1;
+  });
+  const { dims, hop } = processor;
+  return {
+    push: (samples) => processor.push(samples),
     finish(): FeatureMatrix {
-      const frames = framer.finish();
-      const times = new Float64Array(frames);
-      for (let t = 0; t < frames; t++) times[t] = (t * hop) / sampleRate;
+      processor.finish();
+      const times = new Float64Array(rows);
+      for (let t = 0; t < rows; t++) times[t] = (t * hop) / sampleRate;
       return {
-        set: setName,
+        set: voice ? 'sentio-voice' : 'sentio-frames',
         sampleRate,
         hopSeconds: hop / sampleRate,
         columns: voice ? sentioVoiceColumns : sentioFrameColumns,
-        frames: { rows: frames, cols: dims, data: out.slice(0, frames * dims) },
+        frames: { rows, cols: dims, data: out.slice(0, rows * dims) },
         times,
       };
     },
@@ -301,6 +323,7 @@ export const sentioFrames: FeatureSet = {
   nativeRates: [22050, 44100],
   createExtractor: () => createExtractor(BASE_RATE),
   createExtractorAt: (rate: number) => createExtractor(rate),
+  createFrameStreamAt: (rate, onFrame) => createFrameProcessor(rate, false, onFrame),
 };
 
 export const sentioVoice: FeatureSet = {
@@ -310,6 +333,7 @@ export const sentioVoice: FeatureSet = {
   columns: sentioVoiceColumns,
   createExtractor: () => createExtractor(BASE_RATE, true),
   createExtractorAt: (rate: number) => createExtractor(rate, true),
+  createFrameStreamAt: (rate, onFrame) => createFrameProcessor(rate, true, onFrame),
 };
 
 /** The feature sets whose frames {@link shiftLevel} reads. */

@@ -56,6 +56,21 @@ export interface FeatureSet {
   readonly nativeRates?: readonly number[];
   /** Extractor for audio at one of `nativeRates`. */
   createExtractorAt?(sampleRate: number): FeatureExtractor;
+  /**
+   * Live form of the extractor, for audio at one of `nativeRates`: each frame goes to `onFrame`
+   * as soon as its samples are in (the same values, in the same order, as `createExtractorAt`
+   * gives at the end); nothing is kept, so memory stays flat on an endless stream. `row` is
+   * reused: copy what you keep.
+   */
+  createFrameStreamAt?(sampleRate: number, onFrame: (row: Float32Array, t: number) => void): FrameStream;
+}
+
+/** A feature set's frames computed as the audio arrives (see `FeatureSet.createFrameStreamAt`). */
+export interface FrameStream {
+  /** Feed the next chunk of mono samples at the stream's sample rate. */
+  push(samples: Float32Array): void;
+  /** End of stream: emits the last frames (the right edge's padding). */
+  finish(): void;
 }
 
 /** Rate to decode at for `set`: null (the file's own) when the set has native rates, else `sampleRate`. */
