@@ -23,6 +23,7 @@ import type { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { AnalysisFailure, AnalysisResult, EmotionPoint, Quadrant } from './types.ts';
 import { emotionToRgb, hexToRgb, moodWord, type Rgb } from '../light/color.ts';
+import type { LivePoint } from './stream.ts';
 
 /** The machine-readable output formats. */
 export type OutputFormat = 'jsonl' | 'json' | 'csv';
@@ -43,6 +44,26 @@ export function roundTo(x: number, digits: number): number {
   if (!Number.isFinite(x)) return x;
   const r = Number(x.toFixed(digits));
   return r === 0 ? 0 : r;
+}
+
+/**
+ * One live point (`sentio live --jsonl`) as a line of JSON without the newline, rounded like
+ * the offline timeline (V/A 4 decimals, times 3) and levels to 0.1 dB, keys in documented order.
+ */
+export function livePointLine(p: LivePoint): string {
+  const e = (x: number): number => roundTo(x, DECIMALS.emotion);
+  const t = (x: number): number => roundTo(x, DECIMALS.time);
+  return JSON.stringify({
+    time: t(p.time),
+    valence: e(p.valence),
+    arousal: e(p.arousal),
+    quadrant: p.quadrant,
+    color: p.color,
+    levelDb: roundTo(p.levelDb, 1),
+    latestLevelDb: roundTo(p.latestLevelDb, 1),
+    emittedAt: t(p.emittedAt),
+    windowSeconds: t(p.windowSeconds),
+  });
 }
 
 const QUADRANTS: readonly Quadrant[] = ['Q1', 'Q2', 'Q3', 'Q4'];
