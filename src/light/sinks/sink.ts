@@ -75,6 +75,8 @@ export abstract class FrameLoopSink implements LightSink {
   private lastSentAt = -Infinity;
   private lastSentKey = '';
   private inFlight = false;
+  /** The send in flight (settles, never rejects), so that close() can let it finish before the final state. */
+  private sending: Promise<void> | null = null;
   private connecting: Promise<void> | null = null;
   private nextRetryAt = 0;
   private backoff: number;
@@ -173,7 +175,7 @@ export abstract class FrameLoopSink implements LightSink {
     this.lastSentAt = now;
     this.lastSentKey = key;
     const abort = (this.abort = new AbortController());
-    timeout(this.send(frame, abort.signal), this.options.sendTimeoutMs, `${this.name}: sending`)
+    this.sending = timeout(this.send(frame, abort.signal), this.options.sendTimeoutMs, `${this.name}: sending`)
       .then(() => {
         this.stats.sent++;
       })
@@ -185,6 +187,7 @@ export abstract class FrameLoopSink implements LightSink {
       })
       .finally(() => {
         this.inFlight = false;
+        this.sending = null;
       });
   }
 
@@ -202,7 +205,8 @@ export abstract class FrameLoopSink implements LightSink {
     const abort = new AbortController();
     this.connecting = timeout(this.connect(abort.signal), this.options.sendTimeoutMs, `${this.name}: connecting`)
       .then(() => {
-        if (this.currentStatus === 'closed') return;
+        // Closed while connecting: close() already ran disconnect(), before this transport existed.
+        if (this.currentStatus === 'closed') return void this.disconnect().catch(() => {});
         this.backoff = this.options.backoffMs[0];
         this.setStatus('online');
       })
@@ -227,8 +231,16 @@ export abstract class FrameLoopSink implements LightSink {
     const wasOnline = this.currentStatus === 'online';
     this.currentStatus = 'closed';
     if (wasOnline) {
+      const started = performance.now();
+      // A frame still in flight must not land after the final state (two HTTP requests can be
+      // served out of order, and a late colour would undo 'restore'): let it finish briefly, then abort it.
+      if (this.sending) {
+        await timeout(this.sending, 250, `${this.name}: last frame`).catch(() => {});
+        this.abort?.abort();
+      }
       const abort = new AbortController();
-      await timeout(this.sendFinal(final, frame, abort.signal), 700, `${this.name}: final state`).catch(() => abort.abort());
+      const left = Math.max(100, 700 - (performance.now() - started));
+      await timeout(this.sendFinal(final, frame, abort.signal), left, `${this.name}: final state`).catch(() => abort.abort());
     }
     await timeout(this.disconnect(), 250, `${this.name}: closing`).catch(() => {});
     for (const l of this.listeners) l('closed', '');
