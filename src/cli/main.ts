@@ -8,13 +8,42 @@ import { trainCommand } from './train.ts';
 import { registerReproduceCommand } from './reproduce.ts';
 import { evalCommand } from './eval.ts';
 import { searchCommand } from './search.ts';
+import { liveCommand, LIVE_ENCODINGS, type LiveIo } from './live.ts';
+import { FINAL_STATES } from '../light/types.ts';
 import { DATASET_NAMES } from '../data/index.ts';
 import { SPLIT_CHOICES } from '../eval/evaluate-model.ts';
 import { OBJECTIVES } from '../train/search.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
-export async function main(argv: string[], io: Console = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) }): Promise<number> {
+/** What `sentio live` needs beyond a Console; taken from the process unless a caller (a test) gives it. */
+function liveIo(io: Console & Partial<LiveIo>): LiveIo & { release(): void } {
+  if (io.stdin && io.stopSignal) return { ...io, stdin: io.stdin, stopSignal: io.stopSignal, stdoutIsTTY: io.stdoutIsTTY ?? false, release: () => {} };
+  let onSignal: (s: NodeJS.Signals) => void = () => {};
+  const stopSignal = new Promise<'SIGINT' | 'SIGTERM'>((resolve) => {
+    onSignal = (s) => {
+      // A second Ctrl-C while the lights are being left in their final state: stop now.
+      process.once('SIGINT', () => process.exit(130));
+      resolve(s as 'SIGINT' | 'SIGTERM');
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  return {
+    ...io,
+    stdin: process.stdin,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stopSignal,
+    release: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // A read blocked on stdin would keep the process alive after the run.
+      process.stdin.destroy();
+    },
+  };
+}
+
+export async function main(argv: string[], io: Console & Partial<LiveIo> = { stdout: process.stdout, stderr: process.stderr, isTTY: Boolean(process.stderr.isTTY) }): Promise<number> {
   const program = new Command();
   let exitCode: number = EXIT.ok;
   program
@@ -107,6 +136,45 @@ export async function main(argv: string[], io: Console = { stdout: process.stdou
     .addHelpText('after', `\nEach finished trial is appended to DIR/trials.csv at once (trial, searched values, mean and std over folds\nof macroF1, accuracy, arousalHalf, valenceHalf, valenceRmse, arousalRmse, valenceR, arousalR, seconds), so an\ninterrupted search keeps its finished trials and --resume runs only the rest.`)
     .action(async (opts: Parameters<typeof searchCommand>[0]) => {
       exitCode = await searchCommand(opts, io);
+    });
+
+  program
+    .command('live')
+    .description('live: music in (raw PCM on stdin, or a file), emotion and light out every 0.5 s — terminal view, JSON Lines, WLED, MQTT / Home Assistant, Hue, WebSocket')
+    .argument('[input]', "audio file to play through; '-' or nothing: raw PCM on stdin")
+    .option('-m, --model <dir>', 'model folder (default: the bundled model, models/default)')
+    .option('--rate <hz>', 'stdin: sample rate (default 44100)')
+    .option('--channels <n>', 'stdin: interleaved channels, averaged (default 2)')
+    .addOption(new Option('--encoding <enc>', 'stdin: sample encoding (default s16le)').choices([...LIVE_ENCODINGS]))
+    .option('--realtime', 'a file: play it at real-time pace (default: as fast as possible)')
+    .option('--jsonl', 'one JSON object per 0.5 s point on stdout (the view then goes to stderr)')
+    .option('--no-view', 'no terminal view')
+    .option('-c, --config <file>', 'light configuration (JSON): colour, smoothing, final, delayMs, sinks — see README "Live"')
+    .option('--wled <host[:port]>', 'drive a WLED strip over DDP (port 4048)')
+    .option('--pixels <n>', 'pixels of the --wled strip (default 30)')
+    .addOption(new Option('--final <state>', "what the lights are left showing: keep the last colour, restore the device's own state, or off (default: the config's, else restore)").choices([...FINAL_STATES]))
+    .addOption(new Option('--startup <mode>', 'first 4 s: short-window (on time, from the audio so far) or full-window (wait for 8 s, as offline)').choices(['short-window', 'full-window']).default('short-window'))
+    .option('-v, --verbose', 'stack traces on errors')
+    .addHelpText('after', `
+Examples:
+  arecord -f S16_LE -r 44100 -c 2 | sentio live --rate 44100 --channels 2
+  parec --format=s16le --rate=44100 --channels=2 | sentio live
+  sox -d -t raw -e signed -b 16 -r 48000 -c 2 - | sentio live --rate 48000
+  ffmpeg -i song.flac -f s16le -ac 2 -ar 44100 - | sentio live --jsonl > moods.jsonl
+  sentio live song.mp3 --realtime --wled 192.168.1.40 --pixels 60
+
+Each point (JSON Lines): {"time", "valence", "arousal", "quadrant", "color", "levelDb", "latestLevelDb",
+"emittedAt", "windowSeconds"}. A point describes the 8 s around its 0.5 s segment and is emitted 4.25 s after
+the segment starts; the first 4 s come from shorter windows unless --startup full-window.
+
+Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SIGINT), 143 SIGTERM.`)
+    .action(async (input: string | undefined, opts: Parameters<typeof liveCommand>[1]) => {
+      const live = liveIo(io);
+      try {
+        exitCode = await liveCommand(input, opts, live);
+      } finally {
+        live.release();
+      }
     });
 
   registerReproduceCommand(program, io, (code) => {
