@@ -119,7 +119,7 @@ export async function delayBenchmark(model: EmotionModel): Promise<void> {
   y.set(energetic.samples, calm.samples.length);
   const step = calm.duration;
   console.log(`   ${path.basename(clips.calm)} (Q3, ${calm.duration.toFixed(1)} s) then ${path.basename(clips.energetic)} (Q2): lamp colour's progress after the change, stream time`);
-  for (const tau of [DEFAULT_SMOOTHING_OPTIONS.timeConstantSeconds, 0]) {
+  for (const tau of [...new Set([DEFAULT_SMOOTHING_OPTIONS.timeConstantSeconds, 2, 0])]) {
     const [p10, p50, p90] = crossings(lampSeries(model, y, 22050, tau), step);
     console.log(`   smoothing τ = ${tau} s: 10 % after ${p10.toFixed(1)} s, 50 % after ${p50.toFixed(1)} s, 90 % after ${p90.toFixed(1)} s`);
   }

@@ -152,6 +152,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-c, --config <file>', 'light configuration (JSON): colour, smoothing, final, delayMs, sinks — see README "Live"')
     .option('--wled <host[:port]>', 'drive a WLED strip over DDP (port 4048)')
     .option('--pixels <n>', 'pixels of the --wled strip (default 30)')
+    .option('--websocket <[host:]port>', 'broadcast every frame as JSON to WebSocket clients (host 127.0.0.1 unless given)')
     .addOption(new Option('--final <state>', "what the lights are left showing: keep the last colour, restore the device's own state, or off (default: the config's, else restore)").choices([...FINAL_STATES]))
     .addOption(new Option('--startup <mode>', 'first 4 s: short-window (on time, from the audio so far) or full-window (wait for 8 s, as offline)').choices(['short-window', 'full-window']).default('short-window'))
     .option('-v, --verbose', 'stack traces on errors')

@@ -15,6 +15,7 @@
 import { parseColourConfig, type ColourOptions } from './palette.ts';
 import { parseSmoothingConfig, type SmoothingOptions } from './smoothing.ts';
 import { asObject, checkKeys, choiceOption, ConfigError, numberOption, type CommonSinkOptions, type ConfigObject } from './sinks/config.ts';
+import { createWebSocketSink, parseWebSocketConfig } from './sinks/websocket.ts';
 import { createWledSink, parseWledConfig, WLED_SINK_TYPES } from './sinks/wled.ts';
 import { FINAL_STATES, type FinalState, type LightSink } from './types.ts';
 
@@ -28,6 +29,7 @@ const kind = <T>(parse: SinkKind<T>['parse'], create: SinkKind<T>['create']): Si
 
 const SINK_KINDS: Record<string, SinkKind<unknown>> = {
   ...Object.fromEntries(WLED_SINK_TYPES.map((t) => [t, kind(parseWledConfig, createWledSink)])),
+  websocket: kind(parseWebSocketConfig, createWebSocketSink),
 };
 
 export const SINK_TYPES: readonly string[] = Object.keys(SINK_KINDS);
@@ -81,6 +83,8 @@ export interface LightFlags {
   wled?: string;
   /** Pixels of the --wled strip. */
   pixels?: string;
+  /** WebSocket server: port or host:port (host defaults to 127.0.0.1). */
+  websocket?: string;
 }
 
 /** `host[:port]` split; the port stays undefined when absent. */
@@ -95,5 +99,9 @@ export function sinkEntriesFromFlags(flags: LightFlags): ConfigObject[] {
   const entries: ConfigObject[] = [];
   if (flags.wled) entries.push({ type: 'wled-ddp', ...hostAndPort(flags.wled, '--wled'), pixels: flags.pixels === undefined ? 30 : Number(flags.pixels) });
   else if (flags.pixels !== undefined) throw new ConfigError('--pixels: goes with --wled');
+  if (flags.websocket) {
+    const value = /^\d+$/.test(flags.websocket) ? `127.0.0.1:${flags.websocket}` : flags.websocket;
+    entries.push({ type: 'websocket', ...hostAndPort(value, '--websocket') });
+  }
   return entries;
 }

@@ -161,7 +161,7 @@ test('LightMapper: silence shows the calm dim state, holds the estimate, ignores
 
 test('parseSmoothingConfig: defaults, valid values, and errors naming the key', () => {
   assert.deepEqual(parseSmoothingConfig(undefined), DEFAULT_SMOOTHING_OPTIONS);
-  assert.deepEqual(parseSmoothingConfig({}), { timeConstantSeconds: 2, hysteresis: 0.08 });
+  assert.deepEqual(parseSmoothingConfig({}), { timeConstantSeconds: 1, hysteresis: 0.08 });
   assert.deepEqual(parseSmoothingConfig({ timeConstantSeconds: 0, hysteresis: 0.2 }), { timeConstantSeconds: 0, hysteresis: 0.2 });
   const bad: [unknown, RegExp][] = [
     [{ tau: 2 }, /^smoothing: unknown key 'tau' \(allowed: timeConstantSeconds, hysteresis\)/],
