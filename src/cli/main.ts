@@ -152,6 +152,9 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-c, --config <file>', 'light configuration (JSON): colour, smoothing, final, delayMs, sinks — see README "Live"')
     .option('--wled <host[:port]>', 'drive a WLED strip over DDP (port 4048)')
     .option('--pixels <n>', 'pixels of the --wled strip (default 30)')
+    .option('--home-assistant <url>', 'publish valence, arousal, quadrant, mood and colour to Home Assistant (MQTT discovery), e.g. mqtt://127.0.0.1:1883')
+    .option('--mqtt-light <url>', 'drive an MQTT light speaking the Home Assistant JSON schema (with --mqtt-topic)')
+    .option('--mqtt-topic <topic>', 'command topic of the --mqtt-light, e.g. zigbee2mqtt/living-lamp/set')
     .option('--websocket <[host:]port>', 'broadcast every frame as JSON to WebSocket clients (host 127.0.0.1 unless given)')
     .addOption(new Option('--final <state>', "what the lights are left showing: keep the last colour, restore the device's own state, or off (default: the config's, else restore)").choices([...FINAL_STATES]))
     .addOption(new Option('--startup <mode>', 'first 4 s: short-window (on time, from the audio so far) or full-window (wait for 8 s, as offline)').choices(['short-window', 'full-window']).default('short-window'))
@@ -163,6 +166,7 @@ Examples:
   sox -d -t raw -e signed -b 16 -r 48000 -c 2 - | sentio live --rate 48000
   ffmpeg -i song.flac -f s16le -ac 2 -ar 44100 - | sentio live --jsonl > moods.jsonl
   sentio live song.mp3 --realtime --wled 192.168.1.40 --pixels 60
+  arecord -f S16_LE -r 48000 -c 2 | sentio live --rate 48000 --config lights.json   (all sink types: docs/lights.example.json)
 
 Each point (JSON Lines): {"time", "valence", "arousal", "quadrant", "color", "levelDb", "latestLevelDb",
 "emittedAt", "windowSeconds"}. A point describes the 8 s around its 0.5 s segment and is emitted 4.25 s after

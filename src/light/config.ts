@@ -15,6 +15,8 @@
 import { parseColourConfig, type ColourOptions } from './palette.ts';
 import { parseSmoothingConfig, type SmoothingOptions } from './smoothing.ts';
 import { asObject, checkKeys, choiceOption, ConfigError, numberOption, type CommonSinkOptions, type ConfigObject } from './sinks/config.ts';
+import { createHueSink, parseHueConfig } from './sinks/hue.ts';
+import { createHomeAssistantSink, createMqttLightSink, parseHomeAssistantConfig, parseMqttLightConfig } from './sinks/mqtt.ts';
 import { createWebSocketSink, parseWebSocketConfig } from './sinks/websocket.ts';
 import { createWledSink, parseWledConfig, WLED_SINK_TYPES } from './sinks/wled.ts';
 import { FINAL_STATES, type FinalState, type LightSink } from './types.ts';
@@ -29,6 +31,9 @@ const kind = <T>(parse: SinkKind<T>['parse'], create: SinkKind<T>['create']): Si
 
 const SINK_KINDS: Record<string, SinkKind<unknown>> = {
   ...Object.fromEntries(WLED_SINK_TYPES.map((t) => [t, kind(parseWledConfig, createWledSink)])),
+  'mqtt-light': kind(parseMqttLightConfig, createMqttLightSink),
+  'home-assistant': kind(parseHomeAssistantConfig, createHomeAssistantSink),
+  hue: kind(parseHueConfig, createHueSink),
   websocket: kind(parseWebSocketConfig, createWebSocketSink),
 };
 
@@ -85,6 +90,11 @@ export interface LightFlags {
   pixels?: string;
   /** WebSocket server: port or host:port (host defaults to 127.0.0.1). */
   websocket?: string;
+  /** Publish to Home Assistant through MQTT discovery at this broker URL. */
+  homeAssistant?: string;
+  /** Drive an MQTT light (Home Assistant JSON schema) whose command topic is --mqtt-topic, at this broker URL. */
+  mqttLight?: string;
+  mqttTopic?: string;
 }
 
 /** `host[:port]` split; the port stays undefined when absent. */
@@ -103,5 +113,10 @@ export function sinkEntriesFromFlags(flags: LightFlags): ConfigObject[] {
     const value = /^\d+$/.test(flags.websocket) ? `127.0.0.1:${flags.websocket}` : flags.websocket;
     entries.push({ type: 'websocket', ...hostAndPort(value, '--websocket') });
   }
+  if (flags.homeAssistant) entries.push({ type: 'home-assistant', url: flags.homeAssistant });
+  if (flags.mqttLight) {
+    if (!flags.mqttTopic) throw new ConfigError('--mqtt-light: needs --mqtt-topic (the light\'s command topic, e.g. zigbee2mqtt/lamp/set)');
+    entries.push({ type: 'mqtt-light', url: flags.mqttLight, topic: flags.mqttTopic });
+  } else if (flags.mqttTopic) throw new ConfigError('--mqtt-topic: goes with --mqtt-light');
   return entries;
 }
