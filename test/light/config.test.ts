@@ -45,3 +45,11 @@ test('flags become the same entries a config file has', () => {
   assert.throws(() => sinkEntriesFromFlags({ pixels: '10' }), /--pixels: goes with --wled/);
   assert.throws(() => sinkEntriesFromFlags({ mqttLight: 'mqtt://x' }), /needs --mqtt-topic/);
 });
+
+test('isIpAddress (browser-safe) agrees with node:net on addresses and near-misses', async () => {
+  const { isIP } = await import('node:net');
+  const { isIpAddress } = await import('../../src/light/sinks/config.ts');
+  for (const v of ['127.0.0.1', '0.0.0.0', '255.255.255.255', '256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4.5', '::1', 'fe80::1', '2001:db8::1:2', '::ffff:1.2.3.4', '1::2::3', 'gg::1', ':::', 'lamp.local', '']) {
+    assert.equal(isIpAddress(v), isIP(v) !== 0, v);
+  }
+});

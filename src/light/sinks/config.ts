@@ -3,7 +3,6 @@
  * is validated before anything starts, and a bad one is refused with its place and key named
  * (`sinks[1].port: must be an integer in 1–65535, got 70000`).
  */
-import { isIP } from 'node:net';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -27,13 +26,31 @@ export function checkKeys(obj: ConfigObject, allowed: readonly string[], where: 
   }
 }
 
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/**
+ * Whether `v` is an IPv4 or IPv6 address. Written without `node:net` so the colour and smoothing
+ * options (which use these checks) stay usable in the browser; the WHATWG URL parser, in both,
+ * validates IPv6.
+ */
+export function isIpAddress(v: string): boolean {
+  if (IPV4.test(v)) return true;
+  if (!v.includes(':') || /[^0-9a-f:.]/i.test(v)) return false;
+  try {
+    new URL(`http://[${v}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i;
 
 /** A host: an IPv4/IPv6 address or a DNS name. */
 export function hostOption(obj: ConfigObject, key: string, where: string, fallback?: string): string {
   const v = obj[key] ?? fallback;
   if (v === undefined) throw new ConfigError(`${where}.${key}: required (an IP address or host name)`);
-  if (typeof v !== 'string' || !(isIP(v) || HOSTNAME.test(v))) throw new ConfigError(`${where}.${key}: not an IP address or host name: ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !(isIpAddress(v) || HOSTNAME.test(v))) throw new ConfigError(`${where}.${key}: not an IP address or host name: ${JSON.stringify(v)}`);
   return v;
 }
 
