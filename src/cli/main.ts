@@ -9,6 +9,7 @@ import { registerReproduceCommand } from './reproduce.ts';
 import { evalCommand } from './eval.ts';
 import { searchCommand } from './search.ts';
 import { liveCommand, LIVE_ENCODINGS, type LiveIo } from './live.ts';
+import { lightsTestCommand } from './lights.ts';
 import { FINAL_STATES } from '../light/types.ts';
 import { DATASET_NAMES } from '../data/index.ts';
 import { SPLIT_CHOICES } from '../eval/evaluate-model.ts';
@@ -180,6 +181,23 @@ Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SI
       } finally {
         live.release();
       }
+    });
+
+  const lights = program.command('lights').description('check the lights that sentio live drives');
+  lights
+    .command('test')
+    .description('flash every configured light white once, then leave it in its final state; report which are reachable')
+    .option('-c, --config <file>', 'light configuration (JSON), as for sentio live')
+    .option('--wled <host[:port]>', 'a WLED strip over DDP')
+    .option('--pixels <n>', 'pixels of the --wled strip (default 30)')
+    .option('--home-assistant <url>', 'the Home Assistant publisher at this MQTT broker')
+    .option('--mqtt-light <url>', 'an MQTT light (with --mqtt-topic)')
+    .option('--mqtt-topic <topic>', 'command topic of the --mqtt-light')
+    .option('--websocket <[host:]port>', 'the WebSocket server')
+    .option('--seconds <s>', 'how long the flash lasts', '1')
+    .addHelpText('after', '\nExit codes: 0 every light reachable, 1 some offline (listed), 2 usage or config error.')
+    .action(async (opts: Parameters<typeof lightsTestCommand>[0]) => {
+      exitCode = await lightsTestCommand(opts, io);
     });
 
   registerReproduceCommand(program, io, (code) => {
