@@ -26,7 +26,7 @@ export interface SmoothingOptions {
  * Defaults. τ = 1 s: the 8 s analysis window already averages heavily, so the lamp needs only
  * the hop-to-hop jitter taken out. On the six emoMusic clips the smoothed point moves 0.031 per
  * 0.5 s hop on average with τ = 1 s (0.053 unsmoothed, 0.022 with τ = 2 s), and bench/live.ts
- * measures the lamp half-way to a new mood 4.2–4.9 s after a change with τ = 1–2 s (3.4 s
+ * measures the lamp half-way to a new mood 3.9 s after a change with τ = 1 s, 4.9 s with τ = 2 s (3.4 s
  * unsmoothed): τ = 1 s keeps most of the calm for little delay. Hysteresis 0.08, about half the
  * neutral radius of the mood words (0.15): a point wobbling around an axis keeps its quadrant,
  * and a real move into another quadrant is followed while the point is still close to neutral.
