@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-// `sentio features x.mp3 | head` closes the pipe early: that is not an error.
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(0);
+// The installed command runs the compiled CLI in dist/ (built by `npm run build`, which
+// `npm ci` in a clone, `npm pack` and git installs run through the prepare script).
+// Started with tsx loaded (`node --import tsx bin/sentio.js`, as the tests do), it runs the
+// TypeScript sources instead, so development never meets a stale build.
+const fromSource = process.execArgv.some((a) => /(^|[\\/=])tsx([\\/]|$)/.test(a));
+try {
+  await import(fromSource ? '../src/cli/run.ts' : '../dist/cli/run.js');
+} catch (e) {
+  if (!fromSource && e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('dist/cli/run.js')) {
+    console.error('sentio: this copy is not built (dist/ is missing); run `npm run build` in its folder');
+    process.exit(1);
+  }
   throw e;
-});
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+}

@@ -13,6 +13,7 @@ import { evaluateModel, modelEvaluationToCsv, modelEvaluationToJson, modelEvalua
 import type { Console } from './features.ts';
 import { fileProgress, printAbove } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
+import { positiveInt, reportFormat } from './options.ts';
 
 export interface EvalCommandOptions {
   model?: string;
@@ -24,21 +25,7 @@ export interface EvalCommandOptions {
   progress?: boolean;
 }
 
-/** The report format a file name asks for, or a usage error naming the file. */
-export function reportFormat(file: string): 'md' | 'csv' | 'json' {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.md' || ext === '.markdown') return 'md';
-  if (ext === '.csv') return 'csv';
-  if (ext === '.json') return 'json';
-  throw new UsageError(`${file}: unknown report format '${ext || '(no extension)'}' (use .md, .csv or .json)`);
-}
-
-/** Parses a positive integer option, or throws a usage error naming it. */
-export function positiveInt(name: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be a positive integer, got '${raw}'`);
-  return n;
-}
+export { positiveInt, reportFormat } from './options.ts';
 
 /** The dataset's songs, with loader errors (missing labels file, bad rows) as usage errors naming the path. */
 function loadSongs(name: string, location: string): Song[] {

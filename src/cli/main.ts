@@ -1,21 +1,25 @@
 /** The `sentio` command line. */
 import { Command, CommanderError, Option } from 'commander';
+// Only light modules are imported here, so `sentio --help` starts fast; each command loads its
+// own code (tfjs, decoders, plotting, training) when it runs.
 import { featureSets } from '../features/index.ts';
 import { FEATURE_FORMATS } from '../io/features-writer.ts';
-import { analyzeCommand, ANALYZE_FORMATS } from './analyze.ts';
-import { featuresCommand, type Console } from './features.ts';
-import { trainCommand } from './train.ts';
-import { registerReproduceCommand } from './reproduce.ts';
-import { evalCommand } from './eval.ts';
-import { searchCommand } from './search.ts';
-import { liveCommand, LIVE_ENCODINGS, type LiveIo } from './live.ts';
-import { lightsTestCommand } from './lights.ts';
+import { ANALYZE_FORMATS } from '../analyze/format.ts';
+import { PCM_ENCODINGS } from '../audio/pcm.ts';
 import { FINAL_STATES } from '../light/types.ts';
 import { DATASET_NAMES } from '../data/index.ts';
-import { SPLIT_CHOICES } from '../eval/evaluate-model.ts';
-import { OBJECTIVES } from '../train/search.ts';
+import { SPLIT_CHOICES } from '../data/types.ts';
+import { OBJECTIVES } from '../train/objectives.ts';
+import { VERSION } from '../version.ts';
+import type { analyzeCommand } from './analyze.ts';
+import type { Console } from './features.ts';
+import type { trainCommand } from './train.ts';
+import type { evalCommand } from './eval.ts';
+import type { searchCommand } from './search.ts';
+import type { liveCommand, LiveIo } from './live.ts';
+import type { lightsTestCommand } from './lights.ts';
+import { registerReproduceCommand } from './reproduce.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
-import pkg from '../../package.json' with { type: 'json' };
 
 /** What `sentio live` needs beyond a Console; taken from the process unless a caller (a test) gives it. */
 function liveIo(io: Console & Partial<LiveIo>): LiveIo & { release(): void } {
@@ -50,7 +54,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
   program
     .name('sentio')
     .description('Music emotion recognition: valence and arousal over time, and the features behind them.')
-    .version(pkg.version)
+    .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run with --help for usage)');
@@ -69,7 +73,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-v, --verbose', 'stack traces on errors')
     .addHelpText('after', `\nFeature sets:\n${setList}\n\nOutput: .npy is float32 [frames, dims]; CSV has a time column then one column per dimension;\nJSON is {"set", "sampleRate", "hopSeconds", "columns", "frames": [[...], ...]}; frame i is at i * hopSeconds.\n\nExit codes: 0 all files processed, 1 some inputs failed (the rest were processed), 2 usage error.`)
     .action(async (inputs: string[], opts: { set: string; format: string; out?: string; progress: boolean; verbose?: boolean }) => {
-      exitCode = await featuresCommand(inputs, opts, io);
+      exitCode = await (await import('./features.ts')).featuresCommand(inputs, opts, io);
     });
 
   program
@@ -86,7 +90,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-v, --verbose', 'stack traces on errors')
     .addHelpText('after', `\nOutput: table (for people), jsonl (one JSON object per file), json (an array of them), csv (one row per 0.5 s).\nEach JSON object: {"file", "duration", "hopSeconds": 0.5, "timeline": [{"time", "valence", "arousal"}],\n"summary": {"valence", "arousal", "quadrant", "quadrantProbabilities", "tempo", "color"}}; a failed file is {"file", "error"}.\n\nExit codes: 0 all files analysed, 1 some inputs failed (the rest were written), 2 usage error.`)
     .action(async (inputs: string[], opts: Parameters<typeof analyzeCommand>[1]) => {
-      exitCode = await analyzeCommand(inputs, opts, io);
+      exitCode = await (await import('./analyze.ts')).analyzeCommand(inputs, opts, io);
     });
 
   program
@@ -101,7 +105,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('--resume', 'continue the interrupted run in the work folder (same recipe required)')
     .addHelpText('after', `\nThe work folder keeps each finished fold's out-of-fold predictions, each finished network and the running\nnetwork's checkpoint (saved every epoch). Ctrl-C stops at the next batch, keeps the last finished epoch and\nexits with 130; the same command with --resume skips what is finished and continues the interrupted network,\nto the same model and metrics as an uninterrupted run. The folder is deleted when the run completes.\n\nExit codes: 0 done, 1 error, 2 usage error (also: --resume with a different recipe), 130 interrupted.`)
     .action(async (opts: Parameters<typeof trainCommand>[0]) => {
-      exitCode = await trainCommand(opts, io);
+      exitCode = await (await import('./train.ts')).trainCommand(opts, io);
     });
 
   program
@@ -116,7 +120,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', `\nSong level: the mean of the model's timeline against the static labels (RMSE, MAE, R², r, CCC,\nemotion accuracy; quadrant accuracy, macro-F1 and confusion). Timeline: with per-0.5 s labels, each label\npaired with the 0.5 s segment containing its time, all frames pooled.\n\nExit codes: 0 all songs evaluated, 1 some audio failed (reported and skipped), 2 usage error.`)
     .action(async (opts: Parameters<typeof evalCommand>[0]) => {
-      exitCode = await evalCommand(opts, io);
+      exitCode = await (await import('./eval.ts')).evalCommand(opts, io);
     });
 
   program
@@ -136,7 +140,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('--report <file>', 'also write the trials table (.md, .csv or .json)')
     .addHelpText('after', `\nEach finished trial is appended to DIR/trials.csv at once (trial, searched values, mean and std over folds\nof macroF1, accuracy, arousalHalf, valenceHalf, valenceRmse, arousalRmse, valenceR, arousalR, seconds), so an\ninterrupted search keeps its finished trials and --resume runs only the rest.`)
     .action(async (opts: Parameters<typeof searchCommand>[0]) => {
-      exitCode = await searchCommand(opts, io);
+      exitCode = await (await import('./search.ts')).searchCommand(opts, io);
     });
 
   program
@@ -146,7 +150,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-m, --model <dir>', 'model folder (default: the bundled model, models/default)')
     .option('--rate <hz>', 'stdin: sample rate (default 44100)')
     .option('--channels <n>', 'stdin: interleaved channels, averaged (default 2)')
-    .addOption(new Option('--encoding <enc>', 'stdin: sample encoding (default s16le)').choices([...LIVE_ENCODINGS]))
+    .addOption(new Option('--encoding <enc>', 'stdin: sample encoding (default s16le)').choices([...PCM_ENCODINGS]))
     .option('--realtime', 'a file: play it at real-time pace (default: as fast as possible)')
     .option('--jsonl', 'one JSON object per 0.5 s point on stdout (the view then goes to stderr)')
     .option('--no-view', 'no terminal view')
@@ -177,7 +181,7 @@ Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SI
     .action(async (input: string | undefined, opts: Parameters<typeof liveCommand>[1]) => {
       const live = liveIo(io);
       try {
-        exitCode = await liveCommand(input, opts, live);
+        exitCode = await (await import('./live.ts')).liveCommand(input, opts, live);
       } finally {
         live.release();
       }
@@ -197,7 +201,7 @@ Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SI
     .option('--seconds <s>', 'how long the flash lasts', '1')
     .addHelpText('after', '\nExit codes: 0 every light reachable, 1 some offline (listed), 2 usage or config error.')
     .action(async (opts: Parameters<typeof lightsTestCommand>[0]) => {
-      exitCode = await lightsTestCommand(opts, io);
+      exitCode = await (await import('./lights.ts')).lightsTestCommand(opts, io);
     });
 
   registerReproduceCommand(program, io, (code) => {

@@ -10,18 +10,16 @@ import { writeFile } from 'node:fs/promises';
 import { Argument, Option, type Command } from 'commander';
 import { readIdList } from '../data/deam.ts';
 import type { BackendName } from '../models/backend.ts';
-import { runHavranek2021 } from '../reproduce/havranek2021.ts';
 import { PAPERS, type MalikFeatures, type PaperName, type ReproduceOptions } from '../reproduce/index.ts';
-import { runMalik2017 } from '../reproduce/malik2017.ts';
-import { formatReport, reportToMarkdown, type ReproduceReport } from '../reproduce/table.ts';
-import { positiveInt } from './eval.ts';
+import type { ReproduceReport } from '../reproduce/table.ts';
+import { positiveInt } from './options.ts';
 import type { Console } from './features.ts';
 import { EXIT, UsageError } from './report.ts';
 
-/** The runner of each paper. */
+/** The runner of each paper, loaded only when it runs (training pulls in tfjs). */
 const RUNNERS: Record<PaperName, (o: ReproduceOptions) => Promise<ReproduceReport>> = {
-  malik2017: runMalik2017,
-  havranek2021: runHavranek2021,
+  malik2017: async (o) => (await import('../reproduce/malik2017.ts')).runMalik2017(o),
+  havranek2021: async (o) => (await import('../reproduce/havranek2021.ts')).runHavranek2021(o),
 };
 
 /** Options as commander hands them over (strings until parsed here). */
@@ -91,6 +89,7 @@ export async function reproduceCommand(paper: PaperName, o: ReproduceCommandOpti
   const log = o.progress === false ? () => {} : (line: string) => io.stderr.write(`${line}\n`);
   const options = parseReproduceOptions(paper, o, log);
   const report = await RUNNERS[paper](options);
+  const { formatReport, reportToMarkdown } = await import('../reproduce/table.ts');
   io.stdout.write(reportToMarkdown(report));
   if (o.report) {
     await writeFile(o.report, formatReport(report, o.report));

@@ -8,12 +8,12 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { tableToCsv, tableToJson, tableToMarkdown } from '../eval/report.ts';
 import { describeAssignment, OBJECTIVES, parseSpace, planSearch, runSearch, SearchInputError, trialsTable, type Objective, type SearchMode, type SearchPlan, type SearchSpace } from '../train/search.ts';
-import { positiveInt, reportFormat } from './eval.ts';
+import { positiveInt, reportFormat } from './options.ts';
 import type { Console } from './features.ts';
 import { progressBar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
 import { readRecipe } from './train.ts';
-import pkg from '../../package.json' with { type: 'json' };
+import { LIBRARY_ID } from '../version.ts';
 
 export interface SearchCommandOptions {
   config: string;
@@ -93,7 +93,7 @@ export async function searchCommand(o: SearchCommandOptions, io: Console): Promi
       objective,
       resume: o.resume,
       train: o.train,
-      provenance: { command, library: `sentio@${pkg.version}` },
+      provenance: { command, library: LIBRARY_ID },
       log: (line) => io.stderr.write(line + '\n'),
       onSong: (done, total) => {
         if (!bar) return;

@@ -34,7 +34,7 @@ import { readSequenceRecipe, recipeKind, saveSequenceModel, SequenceRecipeError,
 import type { Console } from './features.ts';
 import { printAbove, progressBar, type Bar } from './progress.ts';
 import { EXIT, UsageError } from './report.ts';
-import pkg from '../../package.json' with { type: 'json' };
+import { LIBRARY_ID } from '../version.ts';
 
 export interface TrainCommandOptions {
   config: string;
@@ -102,7 +102,7 @@ function trainingRecipe<T extends { out?: string }>(recipe: T): Omit<T, 'out'> {
 
 /** What a model card records about how it was made. */
 function provenance(o: Pick<TrainCommandOptions, 'config'>): { command: string; library: string } {
-  return { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: `sentio@${pkg.version}` };
+  return { command: `sentio train --config ${path.relative(process.cwd(), o.config)}`, library: LIBRARY_ID };
 }
 
 /** A shell word for `s` (quoted only when needed), for the resume hint. */

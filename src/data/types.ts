@@ -18,6 +18,10 @@ export interface Song {
   split?: 'development' | 'evaluation';
 }
 
+/** Which songs of a dataset to use: all, or one side of its official split. */
+export type SplitChoice = 'all' | 'development' | 'evaluation';
+export const SPLIT_CHOICES: readonly SplitChoice[] = ['all', 'development', 'evaluation'];
+
 /** Maps a 1–9 rating (SAM scale, Warriner norms) to [-1, 1]. */
 export const from1to9 = (x: number): number => (x - 5) / 4;
 

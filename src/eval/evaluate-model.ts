@@ -12,7 +12,7 @@
  * file does not cost the evaluation of the others.
  */
 import { checkAudioPath } from '../audio/file.ts';
-import { quadrantOf, type Quadrant, type Song } from '../data/types.ts';
+import { quadrantOf, type Quadrant, type Song, type SplitChoice } from '../data/types.ts';
 import { extractFeaturesFromFile } from '../features/extract-file.ts';
 import { getFeatureSet } from '../features/index.ts';
 import { songEmotion } from '../analyze/analyze.ts';
@@ -22,8 +22,7 @@ import { quadrantReport, regressionReport, type QuadrantReport, type RegressionR
 import { confusionToMarkdown, foldRecord, tableToCsv, tableToMarkdown, toJson, type Cell, type Table } from './report.ts';
 
 /** Which songs to score: all, or one side of the dataset's official split. */
-export type SplitChoice = 'all' | 'development' | 'evaluation';
-export const SPLIT_CHOICES: readonly SplitChoice[] = ['all', 'development', 'evaluation'];
+export { SPLIT_CHOICES, type SplitChoice } from '../data/types.ts';
 
 /** One song's predictions (and its labels, when it has static ones). */
 export interface SongPrediction {

@@ -14,6 +14,7 @@
 import { appendFile, mkdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { OBJECTIVES, TRIAL_METRICS, type TrialMetric } from './objectives.ts';
 import { seededRandom } from '../data/splits.ts';
 import type { ModelCard } from '../analyze/emotion-model.ts';
 import { csvField, type Table } from '../eval/report.ts';
@@ -164,23 +165,7 @@ export function applyAssignment(recipe: WindowModelConfig, a: Assignment): Windo
 // ---------------------------------------------------------------------------
 // Metrics and objectives
 
-/** The cross-validation metrics of a trial, as `flatMetrics` names them. */
-export const TRIAL_METRICS = ['macroF1', 'accuracy', 'arousalHalf', 'valenceHalf', 'valenceRmse', 'arousalRmse', 'valenceR', 'arousalR'] as const;
-export type TrialMetric = (typeof TRIAL_METRICS)[number];
-
-/** What `--metric` can optimise: a trial metric, or the mean RMSE / r of valence and arousal. */
-export const OBJECTIVES: Record<string, { direction: 'max' | 'min'; value: (means: Record<TrialMetric, number>) => number }> = {
-  macroF1: { direction: 'max', value: (m) => m.macroF1 },
-  accuracy: { direction: 'max', value: (m) => m.accuracy },
-  arousalHalf: { direction: 'max', value: (m) => m.arousalHalf },
-  valenceHalf: { direction: 'max', value: (m) => m.valenceHalf },
-  valenceRmse: { direction: 'min', value: (m) => m.valenceRmse },
-  arousalRmse: { direction: 'min', value: (m) => m.arousalRmse },
-  rmse: { direction: 'min', value: (m) => (m.valenceRmse + m.arousalRmse) / 2 },
-  valenceR: { direction: 'max', value: (m) => m.valenceR },
-  arousalR: { direction: 'max', value: (m) => m.arousalR },
-  r: { direction: 'max', value: (m) => (m.valenceR + m.arousalR) / 2 },
-};
+export { OBJECTIVES, TRIAL_METRICS, type TrialMetric } from './objectives.ts';
 
 export interface Objective {
   metric: string;

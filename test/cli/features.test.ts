@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, sentioArgs } from '../helpers/cli.ts';
 import { encodeWav, sine } from '../helpers/wav.ts';
 import { decodeNpy } from '../../src/io/npy.ts';
 import { loadAudioFile } from '../../src/audio/file.ts';
@@ -150,10 +150,9 @@ test('usage errors exit 2: unknown set, npy without --out, several files without
 });
 
 test('the installed executable: --help for every command, real exit codes', () => {
-  const bin = path.join(root, 'bin/sentio.js');
-  assert.match(execFileSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }), /features/);
-  assert.match(execFileSync(process.execPath, [bin, 'features', '--help'], { encoding: 'utf8' }), /Feature sets:[\s\S]*malik-logmel/);
-  const r = spawnSync(process.execPath, [bin, 'features', bad.missing], { encoding: 'utf8' });
+  assert.match(execFileSync(process.execPath, sentioArgs('--help'), { encoding: 'utf8' }), /features/);
+  assert.match(execFileSync(process.execPath, sentioArgs('features', '--help'), { encoding: 'utf8' }), /Feature sets:[\s\S]*malik-logmel/);
+  const r = spawnSync(process.execPath, sentioArgs('features', bad.missing), { encoding: 'utf8' });
   assert.equal(r.status, 1);
   assert.equal(r.stderr.trim(), `sentio: ${bad.missing}: file not found`);
 });

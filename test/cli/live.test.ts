@@ -10,6 +10,7 @@ import { analyze, loadModel } from '../../src/analyze/node.ts';
 import type { EmotionModel } from '../../src/analyze/emotion-model.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { main } from '../../src/cli/main.ts';
+import { sentioArgs } from '../helpers/cli.ts';
 import type { LiveIo } from '../../src/cli/live.ts';
 import { runLive as runLiveChain } from '../../src/analyze/live.ts';
 import { DEFAULT_COLOUR_OPTIONS, silenceColour } from '../../src/light/palette.ts';
@@ -241,7 +242,7 @@ test('through the live chain, music lights the lamp and silence dims it at once,
 
 test('the real process: SIGTERM and SIGINT end it cleanly with 143 and 130', { timeout: 60_000 }, async () => {
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
-    const child = spawn(process.execPath, ['bin/sentio.js', 'live', '--jsonl', '--no-view'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, sentioArgs('live', '--jsonl', '--no-view'), { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdin.on('error', () => {}); // the pipe closes when the child exits
     let stdout = '';
     let stderr = '';

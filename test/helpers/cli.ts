@@ -1,5 +1,6 @@
 /** Runs the CLI in-process with captured output. */
 import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import type { Console } from '../../src/cli/features.ts';
 import { main } from '../../src/cli/main.ts';
 
@@ -24,3 +25,7 @@ export async function captureConsole(command: (io: Console) => Promise<number>):
 export function runCli(...args: string[]): Promise<CliResult> {
   return captureConsole((io) => main(['node', 'sentio', ...args], io));
 }
+
+/** `node` arguments that run the real `sentio` executable from the TypeScript sources. */
+export const SENTIO_BIN = fileURLToPath(new URL('../../bin/sentio.js', import.meta.url));
+export const sentioArgs = (...args: string[]): string[] => ['--import', 'tsx', SENTIO_BIN, ...args];

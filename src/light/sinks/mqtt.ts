@@ -22,7 +22,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect as mqttConnect, ErrorWithReasonCode, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import pkg from '../../../package.json' with { type: 'json' };
+import { VERSION } from '../../version.ts';
 import { rgbToHex } from '../color.ts';
 import type { FinalState, Rgb } from '../types.ts';
 import { asObject, checkKeys, COMMON_SINK_KEYS, ConfigError, integerOption, numberOption, stringOption, type CommonSinkOptions, type ConfigObject } from './config.ts';
@@ -440,7 +440,7 @@ export class HomeAssistantPublisher extends MqttSink {
       name: options.name ?? 'Sentio',
       manufacturer: 'Sentio',
       model: 'Music emotion recognition',
-      sw_version: pkg.version,
+      sw_version: VERSION,
     };
     const discovery = new Map<string, Record<string, unknown>>();
     for (const s of SENSORS) {
@@ -455,7 +455,7 @@ export class HomeAssistantPublisher extends MqttSink {
         icon: s.icon,
         ...s.extra,
         device,
-        origin: { name: 'Sentio', sw_version: pkg.version },
+        origin: { name: 'Sentio', sw_version: VERSION },
       });
     }
     this.discovery = discovery;
