@@ -28,6 +28,8 @@ import type { LivePoint } from './stream.ts';
 /** The machine-readable output formats. */
 export type OutputFormat = 'jsonl' | 'json' | 'csv';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['jsonl', 'json', 'csv'];
+/** `sentio analyze --format`: a table for people, or one of the machine formats. */
+export const ANALYZE_FORMATS = ['table', ...OUTPUT_FORMATS] as const;
 
 /** One input's outcome. */
 export type AnalysisRecord = AnalysisResult | AnalysisFailure;

@@ -8,9 +8,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
+import { ANALYZE_FORMATS, createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
 import { analyze, DEFAULT_MODEL_DIR, loadModel } from '../analyze/node.ts';
-import { renderEmotionPlot } from '../analyze/plot.ts';
 import type { AnalysisResult } from '../analyze/types.ts';
 import type { WorkerReply } from '../analyze/worker.ts';
 import type { Console } from './features.ts';
@@ -18,7 +17,7 @@ import { expandInputs } from './inputs.ts';
 import { fileProgress, printAbove } from './progress.ts';
 import { describeError, EXIT, failureSummary, UsageError } from './report.ts';
 
-export const ANALYZE_FORMATS = ['table', ...OUTPUT_FORMATS] as const;
+export { ANALYZE_FORMATS } from '../analyze/format.ts';
 
 export interface AnalyzeCommandOptions {
   model?: string;
@@ -33,7 +32,9 @@ export interface AnalyzeCommandOptions {
 
 /** Runs `paths` on `jobs` worker threads, calling `onRecord` as each finishes (in completion order). */
 async function analyzeOnWorkers(paths: string[], modelDir: string, jobs: number, onRecord: (r: AnalysisRecord) => Promise<void>): Promise<void> {
-  const workerUrl = new URL('../analyze/worker-bootstrap.mjs', import.meta.url);
+  // Built (dist/*.js): the compiled worker. From source under tsx: a bootstrap that registers
+  // tsx in the worker first, since worker threads do not inherit the loader.
+  const workerUrl = import.meta.url.endsWith('.ts') ? new URL('../analyze/worker-bootstrap.mjs', import.meta.url) : new URL('../analyze/worker.js', import.meta.url);
   let next = 0;
   let pending = Promise.resolve();
   const runWorker = () =>
@@ -106,6 +107,8 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
     } else if (o.plot) {
       const target = plotMany ? path.join(o.plot, `${relative.get(r.file) ?? path.basename(r.file)}.png`) : o.plot;
       await mkdir(path.dirname(path.resolve(target)), { recursive: true });
+      // Plotting loads fonts and an image library: only when asked for.
+      const { renderEmotionPlot } = await import('../analyze/plot.ts');
       await writeFile(target, await renderEmotionPlot(r as AnalysisResult));
     }
     if (writer) await writer.write(r);
