@@ -11,8 +11,38 @@ import { npyHeader } from './npy.ts';
 export type FeatureFormat = 'npy' | 'csv' | 'json';
 export const FEATURE_FORMATS: readonly FeatureFormat[] = ['npy', 'csv', 'json'];
 
-/** Shortest decimal that survives a float32 round-trip well enough for analysis (8 significant digits). */
-const num = (x: number): string => (Number.isFinite(x) ? String(+x.toPrecision(8)) : 'null');
+const POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * `x` to 8 significant digits without trailing zeros, as `String(+x.toPrecision(8))` gives it
+ * (enough for a float32 value in analysis); non-finite values become `null`. Written out with
+ * integer arithmetic because toPrecision took a quarter of a whole `sentio features --format
+ * json` run; the test checks the two agree.
+ */
+export function formatNumber8(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  if (x === 0) return '0';
+  const ax = Math.abs(x);
+  // Outside this range exponent notation appears; leave it to toPrecision.
+  if (ax < 1e-6 || ax >= 1e15) return String(+x.toPrecision(8));
+  let decimals = 7 - Math.floor(Math.log10(ax));
+  const scaled = (d: number) => (d >= 0 ? Math.round(ax * POWERS_OF_10[d]) : Math.round(ax / POWERS_OF_10[-d]));
+  let digits = scaled(decimals);
+  // log10 can be off by one next to a power of ten: keep exactly 8 digits.
+  if (digits >= 1e8) digits = scaled(--decimals);
+  else if (digits < 1e7) digits = scaled(++decimals);
+  const sign = x < 0 ? '-' : '';
+  if (decimals <= 0) return sign + String(digits * POWERS_OF_10[-decimals]);
+  while (decimals > 0 && digits % 10 === 0) {
+    digits /= 10;
+    decimals--;
+  }
+  const s = String(digits);
+  if (decimals === 0) return sign + s;
+  if (s.length <= decimals) return `${sign}0.${'0'.repeat(decimals - s.length)}${s}`;
+  return `${sign}${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}`;
+}
+const num = formatNumber8;
 
 async function write(out: Writable, chunk: string | Uint8Array): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
