@@ -2,16 +2,19 @@
  * Decoding to mono float32 at a requested sample rate, from bytes or a byte stream.
  * Works in Node and in browsers (no Node-only imports here; paths live in ./file.ts).
  *
- * Codecs come from audio-decode (WASM/JS decoders: WAV, MP3, FLAC, OGG Vorbis, Opus and
- * more). On top of it this module adds what an analysis tool needs: streaming so long
- * files are never held whole, channel-mean downmix, band-limited resampling, and
- * one-line errors for truncated, corrupt, unsupported or non-finite input.
+ * WAV is decoded by ./wav.ts, with soundfile's sample scaling (audio-decode's differs, and
+ * librosa exactness is the point); the other codecs come from audio-decode (WASM/JS
+ * decoders: MP3, FLAC, OGG Vorbis, Opus and more). On top of them this module adds what an
+ * analysis tool needs: streaming so long files are never held whole, channel-mean
+ * downmix, band-limited resampling, and one-line errors for truncated, corrupt,
+ * unsupported or non-finite input.
  */
 import { decodeChunked } from 'audio-decode';
 import getType from 'audio-type';
 import { AudioInputError } from './errors.ts';
 import { createResampler } from './resample.ts';
-import { Mp3FrameScanner, parseWavHeader, unsupportedWavReason } from './integrity.ts';
+import { Mp3FrameScanner } from './integrity.ts';
+import { WavFormatError, WavStreamDecoder, type WavChunk } from './wav.ts';
 
 export type ByteSource = Uint8Array | ArrayBuffer | AsyncIterable<Uint8Array>;
 
@@ -69,7 +72,7 @@ export async function* decodeStream(source: ByteSource, options: DecodeOptions =
     throw new AudioInputError(name, reason);
   };
   const input = asChunks(source);
-  // Gather enough bytes to identify the format (and to read a WAV header).
+  // Gather enough bytes to identify the format.
   const head: Uint8Array[] = [];
   let headBytes = 0;
   let ended = false;
@@ -87,33 +90,15 @@ export async function* decodeStream(source: ByteSource, options: DecodeOptions =
   const format = getType(first);
   if (!format) fail('not a recognised audio format (expected WAV, MP3, FLAC, OGG Vorbis or Opus)');
 
-  let scanner: Mp3FrameScanner | null = null;
-  let wavDataBytes: number | null = null;
-  let wavDataOffset = 0;
-  if (format === 'mp3') scanner = new Mp3FrameScanner();
-  if (format === 'wav') {
-    let header;
-    try {
-      header = parseWavHeader(first);
-    } catch (e) {
-      fail(`corrupt WAV header (${(e as Error).message})`);
-    }
-    if (!header) fail('truncated WAV: the header is incomplete');
-    const unsupported = unsupportedWavReason(header!);
-    if (unsupported) fail(unsupported);
-    wavDataBytes = header!.declaredDataBytes;
-    wavDataOffset = header!.dataOffset;
-  }
+  const scanner = format === 'mp3' ? new Mp3FrameScanner() : null;
 
-  let totalBytes = 0;
-  // The bytes already read, then the rest of the input, counted and scanned on the way.
+  // The bytes already read, then the rest of the input, scanned on the way.
   async function* bytes(): AsyncGenerator<Uint8Array> {
     async function* all(): AsyncGenerator<Uint8Array> {
       yield first;
       if (!ended) yield* input;
     }
     for await (const c of all()) {
-      totalBytes += c.length;
       scanner?.push(c);
       yield c;
     }
@@ -124,18 +109,19 @@ export async function* decodeStream(source: ByteSource, options: DecodeOptions =
   let channels = 0;
   let decodedFrames = 0;
   let sourceRate = 0;
-  let decoder: AsyncGenerator<{ channelData: Float32Array[]; sampleRate: number }>;
+  let decoder: AsyncGenerator<WavChunk>;
   try {
-    decoder = decodeChunked(bytes(), format as Parameters<typeof decodeChunked>[1]);
+    decoder = format === 'wav' ? decodeWav(bytes()) : decodeChunked(bytes(), format as Parameters<typeof decodeChunked>[1]);
   } catch (e) {
     return fail(`unsupported format ${describe(format!)}: ${(e as Error).message}`);
   }
   for (;;) {
-    let r: IteratorResult<{ channelData: Float32Array[]; sampleRate: number }>;
+    let r: IteratorResult<WavChunk>;
     try {
       r = await decoder.next();
     } catch (e) {
       if (e instanceof AudioInputError) throw e;
+      if (e instanceof WavFormatError) return fail(e.message);
       return fail(`${describe(format!)} decoding failed (${(e as Error).message.split('\n')[0]})`);
     }
     if (r.done) break;
@@ -166,11 +152,18 @@ export async function* decodeStream(source: ByteSource, options: DecodeOptions =
       fail(`corrupt MP3: ${rep.junkBytes} bytes are not valid MPEG audio frames (frame sync lost)`);
     }
   }
-  if (wavDataBytes !== null && totalBytes < wavDataOffset + wavDataBytes) {
-    fail(`truncated WAV: header declares ${wavDataBytes} data bytes, file holds ${Math.max(0, totalBytes - wavDataOffset)}`);
-  }
   const tail = resampler!.flush();
   if (tail.length) yield tail;
+}
+
+/** WAV bytes → per-channel chunks; header and truncation problems surface as {@link WavFormatError}. */
+async function* decodeWav(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<WavChunk> {
+  const wav = new WavStreamDecoder();
+  for await (const c of bytes) {
+    const out = wav.push(c);
+    if (out) yield out;
+  }
+  wav.finish();
 }
 
 /** Decodes a whole input into one mono Float32Array. */

@@ -1,7 +1,8 @@
 /**
- * Container checks the decoders do not make: mpg123 silently skips damaged MP3 data and
- * the WAV decoder returns whatever bytes exist, so truncated or corrupt files would
- * otherwise yield plausible-looking but wrong audio.
+ * Container checks a decoder alone would not make: mpg123 silently skips damaged MP3 data
+ * and a WAV's data may stop short of what its header declares, so truncated or corrupt
+ * files would otherwise yield plausible-looking but wrong audio. Also the WAV header
+ * reader that ./wav.ts decodes with.
  */
 
 const MP3_BITRATES_KBPS: Record<string, number[]> = {
@@ -157,38 +158,99 @@ const WAV_CODEC_NAMES: Record<number, string> = {
   0x0161: 'WMA',
 };
 
+/** Bytes of a `fmt ` chunk that matter: the 16 of every format plus the extensible sub-format's first field. */
+const FMT_BYTES_READ = 26;
+
+/**
+ * Walks RIFF/WAVE chunks as the bytes arrive, up to the start of the `data` chunk. Chunks
+ * before it (LIST, fact, cue, bext, JUNK, unknown ones; before or after `fmt `) are skipped
+ * as they stream past and only the start of `fmt ` is kept, so a large metadata chunk is
+ * never held and may span any number of pushes. An odd-sized chunk is followed by a pad
+ * byte (the RIFF rule, which libsndfile follows too).
+ */
+export class WavHeaderReader {
+  /** Bytes of a chunk header or `fmt ` start not yet complete, carried to the next push. */
+  private pending: Uint8Array = new Uint8Array(0);
+  /** File offset of pending[0]. */
+  private pendingOffset = 0;
+  /** Bytes still to pass over (the rest of a skipped chunk and its pad byte). */
+  private skip = 0;
+  private riffChecked = false;
+  private format: Omit<WavHeader, 'declaredDataBytes' | 'dataOffset'> | null = null;
+
+  /**
+   * Feeds the next bytes of the file. Returns null until the data chunk starts, then the
+   * header and the part of `bytes` after it (the first audio bytes). Throws an Error whose
+   * message names the damage for files that are not valid WAV.
+   */
+  push(bytes: Uint8Array): { header: WavHeader; audio: Uint8Array } | null {
+    let b = bytes;
+    if (this.pending.length) {
+      b = new Uint8Array(this.pending.length + bytes.length);
+      b.set(this.pending);
+      b.set(bytes, this.pending.length);
+    }
+    const base = this.pendingOffset;
+    const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const tag = (o: number) => String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
+    let i = 0;
+    for (;;) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, b.length - i);
+        i += n;
+        this.skip -= n;
+        if (this.skip > 0) break;
+      }
+      if (!this.riffChecked) {
+        if (i + 12 > b.length) break;
+        if (tag(i) !== 'RIFF' && tag(i) !== 'RF64') throw new Error('not a RIFF file');
+        if (tag(i + 8) !== 'WAVE') throw new Error('RIFF file is not WAVE');
+        this.riffChecked = true;
+        i += 12;
+        continue;
+      }
+      if (i + 8 > b.length) break;
+      const id = tag(i);
+      const size = v.getUint32(i + 4, true);
+      if (id === 'fmt ') {
+        if (size < 16) throw new Error(`fmt chunk of ${size} bytes, shorter than the 16 every WAV format needs`);
+        const read = Math.min(size, FMT_BYTES_READ);
+        if (i + 8 + read > b.length) break;
+        const o = i + 8;
+        let formatTag = v.getUint16(o, true);
+        // WAVE_FORMAT_EXTENSIBLE: the sub-format GUID starts with the real format code.
+        if (formatTag === 0xfffe && size >= 40) formatTag = v.getUint16(o + 24, true);
+        this.format = { formatTag, channels: v.getUint16(o + 2, true), sampleRate: v.getUint32(o + 4, true), bitsPerSample: v.getUint16(o + 14, true) };
+        i = o + read;
+        this.skip = size - read + (size & 1);
+        continue;
+      }
+      if (id === 'data') {
+        if (!this.format) throw new Error('WAV data chunk before its fmt chunk');
+        // 0 and 0xFFFFFFFF are what streaming writers leave when they cannot seek back.
+        const declared = size === 0 || size === 0xffffffff ? null : size;
+        const header: WavHeader = { ...this.format, declaredDataBytes: declared, dataOffset: base + i + 8 };
+        const audio = b.subarray(i + 8);
+        this.pending = new Uint8Array(0);
+        this.pendingOffset = header.dataOffset + audio.length;
+        return { header, audio };
+      }
+      i += 8;
+      this.skip = size + (size & 1);
+    }
+    this.pending = b.slice(i);
+    this.pendingOffset = base + i;
+    return null;
+  }
+}
+
 /**
  * Parses the RIFF/WAVE header from the first bytes of a file. Returns null when the
- * header is not complete within `head`. Throws a reason string for damaged or
- * unsupported files.
+ * header is not complete within `head`. Throws an Error naming the damage for files
+ * that are not valid WAV.
  */
 export function parseWavHeader(head: Uint8Array): WavHeader | null {
-  const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const tag = (o: number) => String.fromCharCode(head[o], head[o + 1], head[o + 2], head[o + 3]);
-  if (head.length < 12) return null;
-  if (tag(0) !== 'RIFF' && tag(0) !== 'RF64') throw new Error('not a RIFF file');
-  if (tag(8) !== 'WAVE') throw new Error('RIFF file is not WAVE');
-  let o = 12;
-  let fmt: Omit<WavHeader, 'declaredDataBytes' | 'dataOffset'> | null = null;
-  while (o + 8 <= head.length) {
-    const id = tag(o);
-    const size = v.getUint32(o + 4, true);
-    if (id === 'fmt ') {
-      if (o + 8 + 16 > head.length) return null;
-      let formatTag = v.getUint16(o + 8, true);
-      if (formatTag === 0xfffe && size >= 40) {
-        if (o + 8 + 26 > head.length) return null;
-        formatTag = v.getUint16(o + 8 + 24, true); // sub-format GUID starts with the format code
-      }
-      fmt = { formatTag, channels: v.getUint16(o + 10, true), sampleRate: v.getUint32(o + 12, true), bitsPerSample: v.getUint16(o + 22, true) };
-    } else if (id === 'data') {
-      if (!fmt) throw new Error('WAV data chunk before its fmt chunk');
-      const declared = size === 0 || size === 0xffffffff ? null : size;
-      return { ...fmt, declaredDataBytes: declared, dataOffset: o + 8 };
-    }
-    o += 8 + size + (size & 1);
-  }
-  return null;
+  return new WavHeaderReader().push(head)?.header ?? null;
 }
 
 /** Reason a parsed WAV cannot be decoded, or null when it is supported. */
