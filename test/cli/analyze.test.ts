@@ -8,7 +8,7 @@ import { analyze, loadModel } from '../../src/analyze/node.ts';
 import { loadAudioFile } from '../../src/audio/file.ts';
 import { load4Q } from '../../src/data/fourq.ts';
 import { runCli } from '../helpers/cli.ts';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 
 const CLIP = 'test/fixtures/emomusic/3.mp3';
 let dir: string;
@@ -25,6 +25,7 @@ type Line = {
   duration: number;
   hopSeconds: number;
   timeline: { time: number; valence: number; arousal: number }[];
+  silence: { start: number; end: number }[];
   summary: { valence: number; arousal: number; quadrant: string; quadrantProbabilities: Record<string, number>; tempo: number; color: string };
 };
 
@@ -34,7 +35,8 @@ test('analyze --format jsonl: exactly the documented object, consistent and in r
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 1);
   const o = JSON.parse(lines[0]) as Line;
-  assert.deepEqual(Object.keys(o), ['file', 'duration', 'hopSeconds', 'timeline', 'summary']);
+  assert.deepEqual(Object.keys(o), ['file', 'duration', 'hopSeconds', 'timeline', 'silence', 'summary']);
+  assert.deepEqual(o.silence, [], 'music has no silent stretch');
   assert.deepEqual(Object.keys(o.summary), ['valence', 'arousal', 'quadrant', 'quadrantProbabilities', 'tempo', 'color']);
   assert.equal(o.file, CLIP);
   assert.equal(o.hopSeconds, 0.5);
@@ -84,7 +86,8 @@ test('analyze a folder on worker threads: json and csv parse back, a broken file
   const c = await runCli('analyze', join(folder, '3.mp3'), join(folder, '4.mp3'), '--format', 'csv', '--out', csvOut, '--jobs', '1');
   assert.equal(c.code, 0, c.stderr);
   const rows = parse(await readFile(csvOut, 'utf8'), { columns: true }) as Record<string, string>[];
-  assert.deepEqual(Object.keys(rows[0]), ['file', 'time', 'valence', 'arousal', 'error']);
+  assert.deepEqual(Object.keys(rows[0]), ['file', 'time', 'valence', 'arousal', 'silent', 'error']);
+  assert.ok(rows.every((x) => x.silent === '0'));
   const single = records.find((x) => 'timeline' in x && x.file.endsWith('3.mp3')) as Line;
   assert.equal(rows.filter((x) => x.file.endsWith('3.mp3')).length, single.timeline.length);
   const fromCsv = rows.filter((x) => x.file.endsWith('3.mp3')).map((x) => Number(x.valence));
@@ -142,10 +145,11 @@ test('bad inputs: a missing file and a model folder that is not one fail with cl
   await assert.rejects(loadModel(garbled), /garbled-model[/\\]sentio\.json: not a Sentio model folder \(sentio\.json is not JSON\)/);
 });
 
-test('4Q clips from ../shared: high-arousal quadrants score higher arousal on average than low-arousal ones', async () => {
+const FOURQ = sharedPath('datasets/4q');
+test('4Q clips from ../shared: high-arousal quadrants score higher arousal on average than low-arousal ones', { skip: skipUnless(FOURQ) }, async () => {
   // A coarse sanity check of the shipped model on 24 of its own training clips (not a benchmark:
   // cross-validated figures are in docs/default-model.md).
-  const songs = load4Q(join(SHARED, 'datasets/4q'));
+  const songs = load4Q(FOURQ);
   const pick = (q: string) => songs.filter((s) => s.quadrant === q).slice(0, 6);
   const model = await loadModel();
   const mean = async (qs: string[]) => {

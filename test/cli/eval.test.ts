@@ -6,9 +6,9 @@ import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/cli.ts';
 import { balancedFourQ, FOURQ_DIR, writeManifest } from '../helpers/fourq-subset.ts';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 
-const EMOMUSIC = path.join(SHARED, 'datasets/emomusic');
+const EMOMUSIC = sharedPath('datasets/emomusic');
 let dir: string;
 
 before(async () => {
@@ -26,7 +26,7 @@ interface JsonReport {
   predictions: { id: string; valence: number; arousal: number; quadrant: string; truth: { quadrant: string } | null; labelledFrames: number }[];
 }
 
-test('eval on emoMusic: Markdown on stdout, a JSON report with finite song and timeline metrics', async () => {
+test('eval on emoMusic: Markdown on stdout, a JSON report with finite song and timeline metrics', { skip: skipUnless(EMOMUSIC) }, async () => {
   const report = path.join(dir, 'emo.json');
   const r = await runCli('eval', '--data', EMOMUSIC, '--dataset', 'emomusic', '--report', report);
   assert.equal(r.code, 0, r.stderr);
@@ -47,7 +47,7 @@ test('eval on emoMusic: Markdown on stdout, a JSON report with finite song and t
   assert.ok(Math.abs(j.song!.metrics['quadrant.accuracy']! - hits / 6) < 1e-6);
 });
 
-test('eval --split evaluation --report .csv: one song, one row per level, numeric metric columns', async () => {
+test('eval --split evaluation --report .csv: one song, one row per level, numeric metric columns', { skip: skipUnless(EMOMUSIC) }, async () => {
   const report = path.join(dir, 'emo-eval.csv');
   const r = await runCli('eval', '--data', EMOMUSIC, '--dataset', 'emomusic', '--split', 'evaluation', '--report', report);
   assert.equal(r.code, 0, r.stderr);
@@ -60,7 +60,7 @@ test('eval --split evaluation --report .csv: one song, one row per level, numeri
   assert.ok(['0.000000', '1.000000'].includes(rows[0]['quadrant.accuracy']));
 });
 
-test('eval on a 4Q subset with --limit uses the labelled quadrants; a Markdown report file is written', async () => {
+test('eval on a 4Q subset with --limit uses the labelled quadrants; a Markdown report file is written', { skip: skipUnless(FOURQ_DIR) }, async () => {
   const report = path.join(dir, '4q.md');
   const r = await runCli('eval', '--data', FOURQ_DIR, '--dataset', '4q', '--limit', '4', '--report', report);
   assert.equal(r.code, 0, r.stderr);
@@ -72,7 +72,7 @@ test('eval on a 4Q subset with --limit uses the labelled quadrants; a Markdown r
   assert.doesNotMatch(md, /timeline \|/, '4Q has no dynamic labels');
 });
 
-test('a broken audio file is reported and skipped: exit 1, the others are scored', async () => {
+test('a broken audio file is reported and skipped: exit 1, the others are scored', { skip: skipUnless(FOURQ_DIR) }, async () => {
   const songs = balancedFourQ(1);
   const broken = path.join(dir, 'broken.mp3');
   await writeFile(broken, 'this is not audio at all');
@@ -90,16 +90,19 @@ test('a broken audio file is reported and skipped: exit 1, the others are scored
   assert.match(r.stdout, /Failed \(skipped\):\n\n- .*broken\.mp3/);
 });
 
-test('bad input is a usage error naming the problem', async () => {
+test('a dataset folder that does not exist is a usage error naming it', async () => {
+  const missing = await runCli('eval', '--data', path.join(dir, 'nowhere'), '--dataset', '4q');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot load dataset '4q' from .*nowhere/);
+});
+
+test('bad input is a usage error naming the problem', { skip: skipUnless(FOURQ_DIR, EMOMUSIC) }, async () => {
   const noSplit = await runCli('eval', '--data', FOURQ_DIR, '--dataset', '4q', '--split', 'evaluation');
   assert.equal(noSplit.code, 2);
   assert.match(noSplit.stderr, /defines no official split/);
   const badReport = await runCli('eval', '--data', EMOMUSIC, '--dataset', 'emomusic', '--report', path.join(dir, 'r.txt'));
   assert.equal(badReport.code, 2);
   assert.match(badReport.stderr, /r\.txt: unknown report format '\.txt'/);
-  const missing = await runCli('eval', '--data', path.join(dir, 'nowhere'), '--dataset', '4q');
-  assert.equal(missing.code, 2);
-  assert.match(missing.stderr, /cannot load dataset '4q' from .*nowhere/);
   const badLimit = await runCli('eval', '--data', EMOMUSIC, '--dataset', 'emomusic', '--limit', 'zero');
   assert.equal(badLimit.code, 2);
   assert.match(badLimit.stderr, /--limit must be a positive integer/);

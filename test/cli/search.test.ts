@@ -6,16 +6,19 @@ import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { loadModel } from '../../src/analyze/node.ts';
 import { runCli } from '../helpers/cli.ts';
-import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
+import { balancedFourQ, FOURQ_DIR, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
+import { skipUnless } from '../helpers/shared.ts';
 
 let dir: string;
 let recipe: string;
 let space: string;
 
+const skip = skipUnless(FOURQ_DIR);
+
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sentio-search-'));
   // 24 real 4Q clips, 6 per quadrant, every artist different; a deliberately tiny network.
-  await writeManifest(dir, balancedFourQ(6));
+  if (!skip) await writeManifest(dir, balancedFourQ(6));
   recipe = path.join(dir, 'recipe.json');
   await writeFile(recipe, JSON.stringify(tinyRecipe('tiny-search', 'manifest.csv')));
   space = path.join(dir, 'space.json');
@@ -28,7 +31,7 @@ after(async () => {
 const read = (file: string) => readFile(file, 'utf8');
 const csvRows = async (file: string) => parse(await read(file), { columns: true }) as Record<string, string>[];
 
-test('a tiny grid search writes one row per trial, best.json and the model trained with the best recipe', async () => {
+test('a tiny grid search writes one row per trial, best.json and the model trained with the best recipe', { skip }, async () => {
   const out = path.join(dir, 'grid');
   const report = path.join(dir, 'grid-report.json');
   const r = await runCli('search', '--config', recipe, '--space', space, '--out', out, '--folds', '2', '--report', report);
@@ -65,7 +68,7 @@ test('a tiny grid search writes one row per trial, best.json and the model train
   assert.match(again.stderr, /trials\.csv already exists: pass --resume/);
 });
 
-test('--resume skips finished trials, re-runs a trial cut off mid-write, and refuses a changed recipe', async () => {
+test('--resume skips finished trials, re-runs a trial cut off mid-write, and refuses a changed recipe', { skip }, async () => {
   const out = path.join(dir, 'resume');
   const first = await runCli('search', '--config', recipe, '--space', space, '--out', out, '--folds', '2', '--no-train');
   assert.equal(first.code, 0, first.stderr);
@@ -100,7 +103,7 @@ test('--resume skips finished trials, re-runs a trial cut off mid-write, and ref
   assert.match(changed.stderr, /plan\.json: trial 1 ran with another recipe \(folds was 2, now 3\)/);
 });
 
-test('random mode and bad input on the command line', async () => {
+test('random mode and bad input on the command line', { skip }, async () => {
   const randomSpace = path.join(dir, 'random.json');
   await writeFile(randomSpace, JSON.stringify({ learningRate: { min: 0.0005, max: 0.005, log: true } }));
   const out = path.join(dir, 'random');

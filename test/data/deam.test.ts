@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 import { emobase260Columns } from '../../src/features/emobase260.ts';
 import { loadEmoMusic } from '../../src/data/emomusic.ts';
 import {
@@ -19,11 +19,12 @@ import {
 } from '../../src/data/deam.ts';
 import { from1to9 } from '../../src/data/types.ts';
 
-const realRoot = path.join(SHARED, 'datasets/deam');
+const realRoot = sharedPath('datasets/deam');
+const emoRoot = sharedPath('datasets/emomusic');
 const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/datasets/deam');
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
 
-test('real DEAM static files: 1,744 clips + 58 full songs, ids tell the years apart, MediaEval 2015 evaluation = 2001–2058', () => {
+test('real DEAM static files: 1,744 clips + 58 full songs, ids tell the years apart, MediaEval 2015 evaluation = 2001–2058', { skip: skipUnless(realRoot) }, () => {
   const songs = loadDeam(realRoot);
   assert.equal(songs.length, 1802);
   const count = (y: string) => songs.filter((s) => deamSubset(s.id) === y).length;
@@ -45,8 +46,8 @@ test('real DEAM static files: 1,744 clips + 58 full songs, ids tell the years ap
   close(s1001.static!.arousal, from1to9(3.8));
 });
 
-test('real DEAM 2013 static rows have valence and arousal swapped; the loader corrects them to agree with the 1000 Songs release', () => {
-  const emo = new Map(loadEmoMusic(path.join(SHARED, 'datasets/emomusic')).map((s) => [s.id, s.static!]));
+test('real DEAM 2013 static rows have valence and arousal swapped; the loader corrects them to agree with the 1000 Songs release', { skip: skipUnless(realRoot, emoRoot) }, () => {
+  const emo = new Map(loadEmoMusic(emoRoot).map((s) => [s.id, s.static!]));
   const agree = (songs: ReturnType<typeof loadDeam>) =>
     songs.filter((s) => {
       const e = emo.get(s.id);

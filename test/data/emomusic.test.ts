@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 import { loadEmoMusic } from '../../src/data/emomusic.ts';
 import { readWideDynamic } from '../../src/data/wide-dynamic.ts';
 
-const root = path.join(SHARED, 'datasets/emomusic');
+const root = sharedPath('datasets/emomusic');
 
-test('emoMusic: 744 songs × 61 half-second values from 15 s, static labels mapped from 1–9, official split', () => {
+test('emoMusic: 744 songs × 61 half-second values from 15 s, static labels mapped from 1–9, official split', { skip: skipUnless(root) }, () => {
   const songs = loadEmoMusic(root);
   assert.equal(songs.length, 744);
   const s3 = songs.find((s) => s.id === '3')!;

@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 import { load4Q } from '../../src/data/fourq.ts';
 import { groupKFold, trainValTestSplit, shuffle } from '../../src/data/splits.ts';
 import { quadrantOf } from '../../src/data/types.ts';
 
-const root = path.join(SHARED, 'datasets/4q');
+const root = sharedPath('datasets/4q');
 
-test('4Q labels: 720 clips, 180 per quadrant, audio present, targets in [-1, 1]', () => {
+test('4Q labels: 720 clips, 180 per quadrant, audio present, targets in [-1, 1]', { skip: skipUnless(root) }, () => {
   const songs = load4Q(root);
   assert.equal(songs.length, 720);
   for (const q of ['Q1', 'Q2', 'Q3', 'Q4']) assert.equal(songs.filter((s) => s.quadrant === q).length, 180);
@@ -22,7 +21,7 @@ test('4Q labels: 720 clips, 180 per quadrant, audio present, targets in [-1, 1]'
   assert.ok(agree / songs.length > 0.8, `${agree} of 720 agree`);
 });
 
-test('artist-grouped 5-fold CV on 4Q: no artist on both sides, every clip tested once, quadrants balanced, seeded', () => {
+test('artist-grouped 5-fold CV on 4Q: no artist on both sides, every clip tested once, quadrants balanced, seeded', { skip: skipUnless(root) }, () => {
   const songs = load4Q(root);
   const artists = songs.map((s) => s.artist ?? s.id);
   const labels = songs.map((s) => s.quadrant!);

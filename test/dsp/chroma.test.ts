@@ -1,18 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signal, golden, assertClose, manifest } from '../helpers/reference.ts';
+import { signal, golden, assertClose, manifest, referenceSkip } from '../helpers/reference.ts';
 import { chromaFilterbank, chromaStft, estimateTuning, pitchTuning, piptrack } from '../../src/dsp/chroma.ts';
 import { spectrogram } from '../../src/dsp/stft.ts';
 
 const SIGNALS = ['s1', 's2', 's3', 's5'] as const;
 
-test('chroma filterbank matches librosa.filters.chroma (tuning 0)', () => {
+test('chroma filterbank matches librosa.filters.chroma (tuning 0)', { skip: referenceSkip('chromafb_sr22050_nfft2048_tuning0') }, () => {
   const fb = chromaFilterbank({ sampleRate: 22050, nFft: 2048 });
   assertClose(fb, golden('chromafb_sr22050_nfft2048_tuning0'), { atol: 1e-7, peakRel: 1e-7 }, 'chroma fb');
 });
 
 for (const name of SIGNALS) {
-  test(`${name}: estimated tuning and chroma_stft (estimated tuning and tuning 0) match librosa`, () => {
+  test(`${name}: estimated tuning and chroma_stft (estimated tuning and tuning 0) match librosa`, { skip: referenceSkip(name, `${name}_chroma_stft`, `${name}_chroma_stft_tuning0`) }, () => {
     const { y, sampleRate } = signal(name);
     // chroma_stft estimates tuning on its float32 power spectrogram.
     const power = spectrogram(y, { nFft: 2048, hopLength: 512 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signal, golden, assertClose, manifest } from '../helpers/reference.ts';
+import { signal, golden, assertClose, manifest, referenceSkip } from '../helpers/reference.ts';
 import { onsetStrength } from '../../src/dsp/onset.ts';
 import { beatTrack, tempo, tempogram, tempoFrequencies } from '../../src/dsp/beat.ts';
 import { melSpectrogram } from '../../src/dsp/mel.ts';
@@ -9,7 +9,7 @@ import { powerToDb } from '../../src/dsp/convert.ts';
 const SIGNALS = ['s1', 's2', 's3', 's5'] as const;
 
 for (const name of SIGNALS) {
-  test(`${name}: onset strength matches librosa.onset.onset_strength`, () => {
+  test(`${name}: onset strength matches librosa.onset.onset_strength`, { skip: referenceSkip(name, `${name}_onset_strength`) }, () => {
     const { y, sampleRate } = signal(name);
     const env = onsetStrength(y, { sampleRate });
     assertClose(env, golden(`${name}_onset_strength`), { atol: 5e-4 }, `${name} onset_strength`);
@@ -19,12 +19,12 @@ for (const name of SIGNALS) {
   });
 }
 
-test('s1: median-aggregated onset envelope (used by beat_track) matches librosa', () => {
+test('s1: median-aggregated onset envelope (used by beat_track) matches librosa', { skip: referenceSkip('s1', 's1_onset_strength_median') }, () => {
   const { y, sampleRate } = signal('s1');
   assertClose(onsetStrength(y, { sampleRate, aggregate: 'median' }), golden('s1_onset_strength_median'), { atol: 5e-4 }, 's1 onset median');
 });
 
-test('s1: beat_track tempo and beat frames match librosa exactly', () => {
+test('s1: beat_track tempo and beat frames match librosa exactly', { skip: referenceSkip('s1', 's1_beat_tempo', 's1_beat_frames') }, () => {
   const { y, sampleRate } = signal('s1');
   const expectedTempo = golden('s1_beat_tempo').data[0];
   const expectedBeats = Array.from(golden('s1_beat_frames').data);
@@ -32,16 +32,22 @@ test('s1: beat_track tempo and beat frames match librosa exactly', () => {
   const { tempoBpm, beatFrames } = beatTrack(y, { sampleRate });
   assert.equal(tempoBpm, expectedTempo);
   assert.deepEqual(Array.from(beatFrames), expectedBeats);
-  // Same result from the stored envelope, and from the envelope plus a fixed bpm.
+});
+
+// Apart from the test above so that it runs on the committed subset, which holds s1's
+// envelope and beats but not its samples.
+test('s1: beat_track from the stored onset envelope, and from it plus a fixed bpm, matches librosa exactly', { skip: referenceSkip('s1_onset_strength_median', 's1_beat_tempo', 's1_beat_frames') }, () => {
+  const expectedTempo = golden('s1_beat_tempo').data[0];
+  const expectedBeats = Array.from(golden('s1_beat_frames').data);
   const env = golden('s1_onset_strength_median').data;
-  assert.deepEqual(Array.from(beatTrack(null, { onsetEnvelope: env, sampleRate }).beatFrames), expectedBeats);
+  assert.deepEqual(Array.from(beatTrack(null, { onsetEnvelope: env, sampleRate: 22050 }).beatFrames), expectedBeats);
   assert.deepEqual(Array.from(beatTrack(null, { onsetEnvelope: env, bpm: expectedTempo }).beatFrames), expectedBeats);
   // The tempo is quantised to a lag: 60·sr/(hop·27).
-  assert.equal(tempo(null, { onsetEnvelope: env, sampleRate })[0], (60 * 22050) / (512 * 27));
+  assert.equal(tempo(null, { onsetEnvelope: env, sampleRate: 22050 })[0], (60 * 22050) / (512 * 27));
   assert.ok(manifest().arrays.some((a) => a.name === 's1_beat_frames'));
 });
 
-test('onsetStrength accepts a precomputed dB spectrogram and honours lag / maxSize', () => {
+test('onsetStrength accepts a precomputed dB spectrogram and honours lag / maxSize', { skip: referenceSkip('s3') }, () => {
   const { y, sampleRate } = signal('s3');
   const S = powerToDb(melSpectrogram(y, { sampleRate }));
   assert.deepEqual(onsetStrength(null, { S }), onsetStrength(y, { sampleRate }));
@@ -72,7 +78,7 @@ test('a click track at 120 BPM is tracked at 120 BPM with evenly spaced beats', 
   }
 });
 
-test('silence gives tempo 0 and no beats; tempogram lag 0 is 1 after max-normalisation', () => {
+test('silence gives tempo 0 and no beats; tempogram lag 0 is 1 after max-normalisation', { skip: referenceSkip('s1_onset_strength') }, () => {
   const res = beatTrack(new Float32Array(22050));
   assert.equal(res.tempoBpm, 0);
   assert.equal(res.beatFrames.length, 0);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signal, golden, manifest, assertClose } from '../helpers/reference.ts';
+import { signal, golden, manifest, assertClose, referenceSkip } from '../helpers/reference.ts';
 import {
   pyAudioAnalysisFeatures,
   pyaaMfccFilterbank,
@@ -51,7 +51,7 @@ test('feature names match pyAudioAnalysis', () => {
   assert.equal(PYAA_FEATURE_NAMES.length, 34);
 });
 
-test('MFCC filterbanks match mfcc_filter_banks (with the k·fs/num_fft bin frequencies)', () => {
+test('MFCC filterbanks match mfcc_filter_banks (with the k·fs/num_fft bin frequencies)', { skip: referenceSkip('paa_mfcc_fbank_sr16000_nfft400', 'paa_mfcc_fbank_sr22050_nfft551') }, () => {
   const tol = { atol: 1e-9, peakRel: 1e-7 };
   assertClose(pyaaMfccFilterbank(16000, 400).weights, golden('paa_mfcc_fbank_sr16000_nfft400'), tol, 'fbank 16k/400');
   assertClose(pyaaMfccFilterbank(22050, 551).weights, golden('paa_mfcc_fbank_sr22050_nfft551'), tol, 'fbank 22.05k/551');
@@ -62,7 +62,7 @@ test('MFCC filterbanks match mfcc_filter_banks (with the k·fs/num_fft bin frequ
 });
 
 for (const [name, W] of [['s1', 1102], ['s4', 800]] as const) {
-  test(`${name}: feature_extraction (W = step = ${W}) matches pyAudioAnalysis per feature row`, (t) => {
+  test(`${name}: feature_extraction (W = step = ${W}) matches pyAudioAnalysis per feature row`, { skip: referenceSkip(name, `${name}_paa_st_features`) }, (t) => {
     const { y, sampleRate } = signal(name);
     const F = pyAudioAnalysisFeatures(int16Scaled(y), sampleRate, { inputScale: 2 ** -15 });
     assert.equal(F.rows, 68);
@@ -84,7 +84,7 @@ for (const [name, W] of [['s1', 1102], ['s4', 800]] as const) {
   });
 }
 
-test('overlapping windows (W != step): frame positions and per-frame features', () => {
+test('overlapping windows (W != step): frame positions and per-frame features', { skip: referenceSkip('s1') }, () => {
   const { y, sampleRate } = signal('s1');
   const x = y.subarray(0, 22050);
   const W = 1102;
@@ -142,7 +142,7 @@ test('silence gives finite values equal to the library\'s eps-guarded results', 
   for (const v of G.data) assert.ok(Number.isFinite(v));
 });
 
-test('very short windows (library would index out of range) stay finite', () => {
+test('very short windows (library would index out of range) stay finite', { skip: referenceSkip('s3') }, () => {
   const { y } = signal('s3');
   for (const W of [2, 3, 20, 100, 201]) {
     const F = pyAudioAnalysisFeatures(y, 22050, { windowSamples: W, stepSamples: W });

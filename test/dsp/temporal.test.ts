@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signal, golden, assertClose } from '../helpers/reference.ts';
+import { signal, golden, assertClose, referenceSkip } from '../helpers/reference.ts';
 import { frame, rms, zeroCrossingRate } from '../../src/dsp/temporal.ts';
 import { spectrogram } from '../../src/dsp/stft.ts';
 
 const SIGNALS = ['s1', 's2', 's3', 's5'] as const;
 
 for (const name of SIGNALS) {
-  test(`${name}: zero-crossing rate (exact) and RMS match librosa`, () => {
+  test(`${name}: zero-crossing rate (exact) and RMS match librosa`, { skip: referenceSkip(name, `${name}_zcr`, `${name}_rms`) }, () => {
     const { y } = signal(name);
     assertClose(zeroCrossingRate(y), golden(`${name}_zcr`), { atol: 0 }, `${name} zcr`);
     assertClose(rms(y), golden(`${name}_rms`), { rtol: 1e-6 }, `${name} rms`);
@@ -46,7 +46,7 @@ test('ZCR counts 0 as positive, ignores values under the threshold, and divides 
   assert.equal(zeroCrossingRate(y, { frameLength: 8, hopLength: 8, center: false, pad: true }).data[0], 5 / 8);
 });
 
-test('RMS from a magnitude spectrogram approximates the time-domain value (Parseval)', () => {
+test('RMS from a magnitude spectrogram approximates the time-domain value (Parseval)', { skip: referenceSkip('s3') }, () => {
   const { y } = signal('s3');
   const S = spectrogram(y, { nFft: 2048, hopLength: 512, window: 'rectangular' });
   const a = rms(y);

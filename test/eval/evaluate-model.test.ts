@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { before, test } from 'node:test';
 import { loadModel } from '../../src/analyze/node.ts';
 import type { EmotionModel } from '../../src/analyze/emotion-model.ts';
@@ -7,10 +6,11 @@ import { loadDataset } from '../../src/data/index.ts';
 import type { Song } from '../../src/data/types.ts';
 import { alignTimeline, evaluateModel, selectSongs, type ModelEvaluation } from '../../src/eval/evaluate-model.ts';
 import { tf } from '../../src/models/backend.ts';
-import { balancedFourQ } from '../helpers/fourq-subset.ts';
-import { SHARED } from '../helpers/reference.ts';
+import { balancedFourQ, FOURQ_DIR } from '../helpers/fourq-subset.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 
-const EMOMUSIC = path.join(SHARED, 'datasets/emomusic');
+const EMOMUSIC = sharedPath('datasets/emomusic');
+const needsEmo = skipUnless(EMOMUSIC);
 let model: EmotionModel;
 let emo: Song[];
 /** The default model on the emoMusic clips, evaluated once and shared by the tests below. */
@@ -18,6 +18,7 @@ let emoEval: ModelEvaluation;
 
 before(async () => {
   model = await loadModel();
+  if (needsEmo) return;
   emo = selectSongs(loadDataset('emomusic', EMOMUSIC));
   emoEval = await evaluateModel(model, emo);
 });
@@ -41,7 +42,7 @@ test('alignTimeline pairs each label with the 0.5 s segment containing it and dr
   assert.deepEqual(truth.arousal, [6, 7, 8]);
 });
 
-test('selectSongs keeps songs with audio and labels, filters by split, limits, and refuses a split the dataset lacks', () => {
+test('selectSongs keeps songs with audio and labels, filters by split, limits, and refuses a split the dataset lacks', { skip: skipUnless(EMOMUSIC, FOURQ_DIR) }, () => {
   const all = loadDataset('emomusic', EMOMUSIC);
   assert.equal(emo.length, 6, 'six emoMusic clips ship with audio');
   assert.ok(all.length > emo.length);
@@ -51,7 +52,7 @@ test('selectSongs keeps songs with audio and labels, filters by split, limits, a
   assert.throws(() => selectSongs(balancedFourQ(1), 'evaluation'), /no official split/);
 });
 
-test('emoMusic: song-level and timeline metrics are finite and count every song and labelled frame', async () => {
+test('emoMusic: song-level and timeline metrics are finite and count every song and labelled frame', { skip: needsEmo }, async () => {
   const e = emoEval;
   assert.equal(e.failures.length, 0);
   assert.equal(e.predictions.length, 6);
@@ -75,7 +76,7 @@ test('emoMusic: song-level and timeline metrics are finite and count every song 
   assert.ok(Math.abs(flipped.timeline!.regression.arousal.pearson + e.timeline!.regression.arousal.pearson) < 1e-5);
 });
 
-test('labels equal to the model’s own timeline score perfectly; shifted by one segment they do not', async () => {
+test('labels equal to the model’s own timeline score perfectly; shifted by one segment they do not', { skip: needsEmo }, async () => {
   const songs = emo.slice(0, 2);
   // The first two songs' predictions (songs are scored independently, in order).
   const first = { predictions: emoEval.predictions.slice(0, 2) };
@@ -99,7 +100,7 @@ test('labels equal to the model’s own timeline score perfectly; shifted by one
   assert.ok(shifted.timeline!.regression.valence.rmse > 1e-4, 'a one-segment misalignment must show');
 });
 
-test('4Q subset: the model beats its own sign-flipped version; a broken file is a failure, not an abort', async () => {
+test('4Q subset: the model beats its own sign-flipped version; a broken file is a failure, not an abort', { skip: skipUnless(FOURQ_DIR) }, async () => {
   const songs = [...balancedFourQ(2), { id: 'missing', audioPath: '/nonexistent/clip.mp3', static: { valence: 0.5, arousal: 0.5 }, quadrant: 'Q1' as const }];
   const good = await evaluateModel(model, songs);
   const bad = await evaluateModel(await negatedModel(), songs);

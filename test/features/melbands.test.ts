@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { signal, golden, assertClose } from '../helpers/reference.ts';
+import { signal, golden, assertClose, referenceSkip } from '../helpers/reference.ts';
 import { logmel, malikLogmel } from '../../src/features/melbands.ts';
 import { computeFeatures } from '../../src/features/types.ts';
 import { melSpectrogram } from '../../src/dsp/mel.ts';
 import { powerToDb } from '../../src/dsp/convert.ts';
 import { transpose } from '../../src/dsp/matrix.ts';
 
-test('malik-logmel equals the librosa 500 ms log-mel reference (s1)', () => {
+test('malik-logmel equals the librosa 500 ms log-mel reference (s1)', { skip: referenceSkip('s1', 's1_logmel_500ms_nmels40') }, () => {
   const { y } = signal('s1');
   const f = computeFeatures(malikLogmel, y);
   assert.equal(f.frames.rows, 20);
@@ -17,16 +17,16 @@ test('malik-logmel equals the librosa 500 ms log-mel reference (s1)', () => {
   assertClose(transpose(f.frames), golden('s1_logmel_500ms_nmels40'), { atol: 1e-3 }, 'malik-logmel');
 });
 
-test('logmel equals librosa power_to_db(melspectrogram) for every reference signal', () => {
-  for (const name of ['s1', 's2', 's3', 's5']) {
+for (const name of ['s1', 's2', 's3', 's5']) {
+  test(`${name}: logmel equals librosa power_to_db(melspectrogram)`, { skip: referenceSkip(name, `${name}_melspec_db`) }, () => {
     const { y } = signal(name);
     const f = computeFeatures(logmel, y);
     assert.equal(f.columns.length, 128);
     assertClose(transpose(f.frames), golden(`${name}_melspec_db`), { atol: 1e-3 }, `logmel ${name}`);
-  }
-});
+  });
+}
 
-test('streaming in odd-sized chunks gives exactly the offline result', () => {
+test('streaming in odd-sized chunks gives exactly the offline result', { skip: referenceSkip('s2') }, () => {
   const { y } = signal('s2');
   for (const set of [logmel, malikLogmel]) {
     const whole = computeFeatures(set, y);

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { load4Q } from '../../src/data/fourq.ts';
 import { quadrantOf, type Song } from '../../src/data/types.ts';
 import type { WindowModelConfig } from '../../src/train/window-model.ts';
-import { SHARED } from './reference.ts';
+import { sharedPath } from './shared.ts';
 
-export const FOURQ_DIR = path.join(SHARED, 'datasets/4q');
+export const FOURQ_DIR = sharedPath('datasets/4q');
 
 /**
  * The first `perQuadrant` clips of each quadrant (dataset order) whose continuous labels

@@ -1,16 +1,23 @@
 /**
- * Access to the golden arrays in ../shared/reference (librosa 0.10.2 / pyAudioAnalysis).
- * See that folder's README for conventions and tolerances.
+ * Access to the golden arrays (librosa 0.10.2 / pyAudioAnalysis): ../shared/reference when it
+ * is there, else the subset committed in test/fixtures/reference (gzipped copies of some of
+ * its files). See ../shared/reference/README.md for conventions and tolerances.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import type { Matrix } from '../../src/dsp/matrix.ts';
+import { SHARED, sharedPath } from './shared.ts';
 
+export { SHARED };
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const SHARED = path.resolve(here, '../../../shared');
-export const REFERENCE_DIR = path.join(SHARED, 'reference');
+const SHARED_REFERENCE = sharedPath('reference');
+const SUBSET = path.resolve(here, '../fixtures/reference');
+const fromShared = existsSync(path.join(SHARED_REFERENCE, 'manifest.json'));
+/** The folder the arrays are read from. */
+export const REFERENCE_DIR = fromShared ? SHARED_REFERENCE : SUBSET;
 
 interface ManifestArray {
   name: string;
@@ -23,6 +30,8 @@ interface Manifest {
   signals: { name: string; file: string; shape: number[]; sr: number }[];
   pyAudioAnalysis_feature_names: string[];
   estimated_tuning_chroma_stft: Record<string, number>;
+  /** Only in the committed subset: what it leaves out. */
+  subset?: { omitted_signals: string[]; omitted_arrays: string[] };
 }
 
 let manifestCache: Manifest | undefined;
@@ -35,8 +44,24 @@ export function hasReference(): boolean {
   return existsSync(path.join(REFERENCE_DIR, 'manifest.json'));
 }
 
+/**
+ * The `skip` option for a test reading these signals and arrays: false when all are at hand,
+ * else one line naming the ones the committed subset lacks. A name in neither the manifest nor
+ * the subset's list of omissions is a typo and throws, so it cannot turn into a silent skip.
+ */
+export function referenceSkip(...names: string[]): string | false {
+  const m = manifest();
+  const present = new Set([...m.signals, ...m.arrays].map((x) => x.name));
+  const omitted = new Set([...(m.subset?.omitted_signals ?? []), ...(m.subset?.omitted_arrays ?? [])]);
+  const unknown = names.filter((n) => !present.has(n) && !omitted.has(n));
+  if (unknown.length) throw new Error(`no reference signal or array named ${unknown.join(', ')}`);
+  const missing = names.filter((n) => !present.has(n));
+  return missing.length === 0 ? false : `skipped: ../shared/reference not found and test/fixtures/reference lacks ${missing.join(', ')}`;
+}
+
 function readF32(file: string): Float32Array {
-  const buf = readFileSync(path.join(REFERENCE_DIR, file));
+  const stored = readFileSync(path.join(REFERENCE_DIR, file));
+  const buf = file.endsWith('.gz') ? gunzipSync(stored) : stored;
   const out = new Float32Array(buf.byteLength / 4);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);

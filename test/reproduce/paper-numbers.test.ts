@@ -4,16 +4,16 @@
  * (and the hyper-parameters the protocols take from them) against the source.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SHARED } from '../helpers/reference.ts';
+import { sharedPath, skipUnless } from '../helpers/shared.ts';
 import { HAVRANEK2021, MALIK2017, type MalikRow, type PaperValue } from '../../src/reproduce/index.ts';
 import { getArchitecture } from '../../src/models/registry.ts';
 
-const SEEDS = path.join(SHARED, 'seeds');
+const SEEDS = sharedPath('seeds');
 const seedText = (prefix: string): string => readFileSync(path.join(SEEDS, readdirSync(SEEDS).find((f) => f.startsWith(prefix))!), 'utf8');
-const skip = existsSync(SEEDS) ? false : 'needs ../shared/seeds';
+const skip = skipUnless(SEEDS);
 
 /**
  * A cell of the seed's Malik tables. The plain-text seed lost the "±": "0.2750.004" is

@@ -11,13 +11,16 @@ import { getFeatureSet } from '../../src/features/index.ts';
 import type { IndexedFrames } from '../../src/features/window-input.ts';
 import { extractFeaturesFromFile } from '../../src/features/extract-file.ts';
 import { crossValidate, predictSongs, prepareData, trainEnsemble, type PreparedData, type WindowModelConfig } from '../../src/train/window-model.ts';
-import { balancedFourQ, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
+import { balancedFourQ, FOURQ_DIR, tinyRecipe, writeManifest } from '../helpers/fourq-subset.ts';
+import { skipUnless } from '../helpers/shared.ts';
 
+const skip = skipUnless(FOURQ_DIR);
 let dir: string;
 let recipe: WindowModelConfig;
 
 before(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'sentio-augment-'));
+  if (skip) return;
   recipe = { ...tinyRecipe('augment', await writeManifest(dir, balancedFourQ(1))), epochs: 2, windowsPerClip: 4, batchSize: 8 };
 });
 after(async () => {
@@ -30,7 +33,7 @@ const mean = (m: IndexedFrames, col: number) => {
   return s / m.frames.rows;
 };
 
-test('augment.speeds: each song gets its speed-changed copies, as long and as bright as the factor says', async () => {
+test('augment.speeds: each song gets its speed-changed copies, as long and as bright as the factor says', { skip }, async () => {
   const plain = await prepareData(recipe);
   assert.ok(plain.variants.every((v) => v.length === 0));
   const data = await prepareData({ ...recipe, augment: { speeds: [16 / 15, 15 / 16] } });
@@ -50,7 +53,7 @@ test('augment.speeds: each song gets its speed-changed copies, as long and as br
   assert.deepEqual(Array.from(reread.clips[0].frames.data.subarray(0, 500)), Array.from(features.frames.data.subarray(0, 500)));
 });
 
-test('augment.speeds: the copies are what training sees (other weights than without), and bad factors are refused', async () => {
+test('augment.speeds: the copies are what training sees (other weights than without), and bad factors are refused', { skip }, async () => {
   const train = async (config: WindowModelConfig, change: (d: PreparedData) => PreparedData = (d) => d) => {
     const data = change(await prepareData(config));
     const ens = await trainEnsemble(config, data, data.songs.map((_, i) => i));
@@ -71,7 +74,7 @@ test('augment.speeds: the copies are what training sees (other weights than with
   await assert.rejects(prepareData({ ...recipe, augment: { speeds: [3] } }), /augment\.speeds: 3 is not a speed factor/);
 });
 
-test('augment.gainsDb: level-shifted copies of each song enter training; bad gains and unknown keys are refused', async () => {
+test('augment.gainsDb: level-shifted copies of each song enter training; bad gains and unknown keys are refused', { skip }, async () => {
   const data = await prepareData({ ...recipe, augment: { speeds: [16 / 15], gainsDb: [-6, 6] } });
   const rms = getFeatureSet('sentio-frames').columns.indexOf('rms_db');
   data.clips.forEach((clip, i) => {
@@ -86,7 +89,7 @@ test('augment.gainsDb: level-shifted copies of each song enter training; bad gai
   await assert.rejects(prepareData({ ...recipe, featureSet: 'pyaa68', augment: { gainsDb: [6] } }), /augment\.gainsDb needs the sentio-frames or sentio-voice feature set, not 'pyaa68'/);
 });
 
-test('crossValidate: onFoldEnsemble gets each fold\'s ensemble with its held-out songs, which it predicts as the out-of-fold predictions', async () => {
+test('crossValidate: onFoldEnsemble gets each fold\'s ensemble with its held-out songs, which it predicts as the out-of-fold predictions', { skip }, async () => {
   const config = { ...recipe, folds: 2 };
   const data = await prepareData(config);
   const folds: number[] = [];
