@@ -24,6 +24,8 @@ async function walk(dir: string, root: string, out: InputFile[]): Promise<void> 
 /**
  * Expands folders recursively (audio extensions only, sorted). Plain paths are kept as
  * given — whatever they are — so that a missing or broken file is reported, not skipped.
+ * So is a folder named like an audio file (`x.mp3/`) that holds no audio: it was meant as a
+ * file, and the loader then says it is a directory instead of the search finding nothing.
  */
 export async function expandInputs(args: readonly string[]): Promise<{ files: InputFile[]; fromFolder: boolean }> {
   const files: InputFile[] = [];
@@ -35,10 +37,15 @@ export async function expandInputs(args: readonly string[]): Promise<{ files: In
     } catch {
       isDir = false;
     }
-    if (isDir) {
-      fromFolder = true;
-      await walk(a, a, files);
-    } else files.push({ path: a, relative: path.basename(a) });
+    const asGiven = { path: a, relative: path.basename(a) };
+    if (!isDir) {
+      files.push(asGiven);
+      continue;
+    }
+    const before = files.length;
+    await walk(a, a, files);
+    if (files.length === before && AUDIO_EXTENSIONS.has(path.extname(a).toLowerCase())) files.push(asGiven);
+    else fromFolder = true;
   }
   return { files, fromFolder };
 }
