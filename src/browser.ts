@@ -20,7 +20,8 @@ import { tf, useBackend, type BackendName } from './models/backend.ts';
 import './models/layers.ts';
 
 export { analyzeAudio, analyzeChunks, type AnalyzeOptions } from './analyze/analyze.ts';
-export type { AnalysisResult, AnalysisFailure, EmotionPoint, SongSummary } from './analyze/types.ts';
+export type { AnalysisResult, AnalysisFailure, EmotionPoint, SongSummary, TimeRange } from './analyze/types.ts';
+export { SILENCE_GATE_DB, MIN_SILENCE_SECONDS, SILENT_POINT, silentPoints } from './analyze/silence.ts';
 export type { EmotionModel, ModelCard } from './analyze/emotion-model.ts';
 export { emotionToHex, emotionToRgb, moodWord } from './light/color.ts';
 export { AudioInputError } from './audio/errors.ts';

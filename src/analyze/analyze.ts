@@ -13,6 +13,7 @@ import { extractFromChunks, type ExtractionResult } from '../features/extract.ts
 import { decodeRateFor } from '../features/types.ts';
 import { emotionToHex } from '../light/color.ts';
 import { HOP_SECONDS, modelFeatureSet, predictTimeline, quadrantProbabilities, type EmotionModel, type Timeline } from './emotion-model.ts';
+import { SILENCE_COLOR, SILENT_POINT, silenceRanges, silentSegments } from './silence.ts';
 import type { AnalysisResult } from './types.ts';
 
 const MEL_BANDS = 64;
@@ -20,7 +21,7 @@ const MEL_BANDS = 64;
 /**
  * Global tempo (BPM) from the frames' log-mel bands: librosa's onset strength (lag 1, no
  * frequency max-filter, frames taken as they are) on those bands, then librosa's
- * tempogram/prior estimate. 0 when the song is too short to tell.
+ * tempogram/prior estimate. 0 when the song is too short to tell (the summary then says null).
  */
 export function tempoFromFrames(frames: Matrix, frameRate: { sampleRate: number; hopLength: number }): number {
   const { rows, cols, data } = frames;
@@ -46,32 +47,89 @@ export async function analyzeChunks(
   return analyzeFeatures(name, await extractFromChunks(name, modelFeatureSet(model.card), chunks), model);
 }
 
-/** The model's 0.5 s timeline of extracted features and its mean, the song's (valence, arousal). */
-export function songEmotion(name: string, extraction: ExtractionResult, model: EmotionModel): { timeline: Timeline; valence: number; arousal: number } {
+/** The model's timeline with the silence gate applied, which segments it gated, and the song's (valence, arousal). */
+export interface SongEmotion {
+  /** Silent points hold {@link SILENT_POINT} instead of the model's estimate. */
+  timeline: Timeline;
+  /** Per point: its segment is below the silence gate. */
+  silent: boolean[];
+  /** Mean of the non-silent points; {@link SILENT_POINT} when every point is silent. */
+  valence: number;
+  arousal: number;
+}
+
+/** The model's 0.5 s timeline of extracted features, gated for silence (`silence.ts`), and its mean, the song's (valence, arousal). */
+export function songEmotion(name: string, extraction: ExtractionResult, model: EmotionModel): SongEmotion {
   const { features, duration } = extraction;
   if (duration < HOP_SECONDS) throw new AudioInputError(name, `too short: ${duration.toFixed(3)} s of audio, at least ${HOP_SECONDS} s is needed`);
   const timeline = predictTimeline(model, features.frames, features.hopSeconds, duration);
-  const n = timeline.times.length;
-  return { timeline, valence: timeline.valence.reduce((a, b) => a + b, 0) / n, arousal: timeline.arousal.reduce((a, b) => a + b, 0) / n };
+  const silent = silentSegments(extraction.segmentLevelsDb, timeline.times.length, HOP_SECONDS);
+  let valence = 0;
+  let arousal = 0;
+  let music = 0;
+  silent.forEach((isSilent, k) => {
+    if (isSilent) {
+      timeline.valence[k] = SILENT_POINT.valence;
+      timeline.arousal[k] = SILENT_POINT.arousal;
+    } else {
+      valence += timeline.valence[k];
+      arousal += timeline.arousal[k];
+      music++;
+    }
+  });
+  if (music === 0) return { timeline, silent, ...SILENT_POINT };
+  return { timeline, silent, valence: valence / music, arousal: arousal / music };
 }
 
-/** The model's timeline and song summary from already extracted frame features (`modelFeatureSet`). */
+/** The frames whose centre lies in a non-silent segment, in order (the matrix itself when none is silent). */
+function musicFrames(features: ExtractionResult['features'], silent: readonly boolean[]): Matrix {
+  const { frames, times } = features;
+  if (!silent.includes(true)) return frames;
+  const keep: number[] = [];
+  for (let t = 0; t < frames.rows; t++) {
+    const k = Math.min(silent.length - 1, Math.max(0, Math.floor(times[t] / HOP_SECONDS + 1e-9)));
+    if (!silent[k]) keep.push(t);
+  }
+  const data = new Float32Array(keep.length * frames.cols);
+  keep.forEach((t, i) => data.set(frames.data.subarray(t * frames.cols, (t + 1) * frames.cols), i * frames.cols));
+  return { rows: keep.length, cols: frames.cols, data };
+}
+
+/**
+ * The model's timeline and song summary from already extracted frame features (`modelFeatureSet`).
+ * Silent segments (`silence.ts`) are listed in `silence` and left out of the summary and the
+ * tempo; an all-silent song gets no quadrant, probabilities or tempo.
+ */
 export function analyzeFeatures(name: string, extraction: ExtractionResult, model: EmotionModel): AnalysisResult {
   const { features, duration } = extraction;
-  const { timeline, valence, arousal } = songEmotion(name, extraction, model);
+  const { timeline, silent, valence, arousal } = songEmotion(name, extraction, model);
+  const points = timeline.times.map((time, k) => ({ time, valence: timeline.valence[k], arousal: timeline.arousal[k] }));
+  const silence = silenceRanges(silent, HOP_SECONDS, duration);
+  if (!silent.includes(false)) {
+    return {
+      file: name,
+      duration,
+      hopSeconds: HOP_SECONDS,
+      timeline: points,
+      silence,
+      summary: { valence, arousal, quadrant: null, quadrantProbabilities: null, tempo: null, color: SILENCE_COLOR },
+    };
+  }
   const rate = features.sampleRate;
-  const bpm = tempoFromFrames(features.frames, { sampleRate: rate, hopLength: Math.round(features.hopSeconds * rate) });
+  // Silent frames are cut out rather than kept: faint noise there would give the tempogram a pulse of its own.
+  const bpm = tempoFromFrames(musicFrames(features, silent), { sampleRate: rate, hopLength: Math.round(features.hopSeconds * rate) });
   return {
     file: name,
     duration,
     hopSeconds: HOP_SECONDS,
-    timeline: timeline.times.map((time, k) => ({ time, valence: timeline.valence[k], arousal: timeline.arousal[k] })),
+    timeline: points,
+    silence,
     summary: {
       valence,
       arousal,
       quadrant: quadrantOf(valence, arousal),
       quadrantProbabilities: quadrantProbabilities(valence, arousal, model.card.calibration),
-      tempo: bpm,
+      tempo: bpm > 0 ? bpm : null,
       color: emotionToHex(valence, arousal),
     },
   };

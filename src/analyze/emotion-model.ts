@@ -10,12 +10,14 @@
 import type { Quadrant } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
 import { getFeatureSet } from '../features/index.ts';
+import { LEVEL_SEGMENT_SECONDS } from '../features/segment-levels.ts';
 import { standardizeInPlace } from '../features/summary.ts';
 import type { FeatureSet } from '../features/types.ts';
 import { indexFrames, isWindowInputKind, windowInputProblem, windowInputDims, writeWindowInput, type WindowInputKind } from '../features/window-input.ts';
 import { tf } from '../models/backend.ts';
 
-export const HOP_SECONDS = 0.5;
+/** The timeline's step, s; the silence gate's levels are metered on the same segments. */
+export const HOP_SECONDS = LEVEL_SEGMENT_SECONDS;
 
 /** `sentio.json`: everything needed to use a model folder again. */
 export interface ModelCard {

@@ -11,10 +11,11 @@
  * - **jsonl**: one JSON object per line (see {@link toJsonLine}).
  * - **json**: one JSON array, one element per line: `[\n{…},\n{…}\n]\n`. Until it is closed the
  *   file is not valid JSON, but it is still read back line by line ({@link parseJsonArrayRecords}).
- * - **csv**: header `file,time,valence,arousal,error`, one row per timeline point with an empty
- *   `error`; a failure is one row with empty `time`, `valence`, `arousal` and the message in
+ * - **csv**: header `file,time,valence,arousal,silent,error`, one row per timeline point with
+ *   `silent` 1 for a point in a silent stretch (`silence.ts`), else 0, and an empty `error`; a
+ *   failure is one row with empty `time`, `valence`, `arousal`, `silent` and the message in
  *   `error`; a success with an empty timeline is one row with every column but `file` empty, so
- *   that `--resume` still knows it was done. Fields are quoted as RFC 4180 says (when they hold a
+ *   that `--resume` still knows it was done. (CSV has no song summary: read jsonl/json for it.) Fields are quoted as RFC 4180 says (when they hold a
  *   `"`, `,`, CR or LF; quotes doubled); lines end with LF.
  */
 import { createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import type { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import type { AnalysisFailure, AnalysisResult, EmotionPoint, Quadrant } from './types.ts';
 import { emotionToRgb, hexToRgb, moodWord, type Rgb } from '../light/color.ts';
+import { isAllSilent, SILENT_MOOD, silentPoints } from './silence.ts';
 import type { LivePoint } from './stream.ts';
 
 /** The machine-readable output formats. */
@@ -65,6 +67,7 @@ export function livePointLine(p: LivePoint): string {
     latestLevelDb: roundTo(p.latestLevelDb, 1),
     emittedAt: t(p.emittedAt),
     windowSeconds: t(p.windowSeconds),
+    silent: p.silent,
   });
 }
 
@@ -78,19 +81,23 @@ export function roundResult(r: AnalysisResult): AnalysisResult {
   const e = (x: number): number => roundTo(x, DECIMALS.emotion);
   const t = (x: number): number => roundTo(x, DECIMALS.time);
   const s = r.summary;
-  const probs = {} as Record<Quadrant, number>;
-  for (const q of QUADRANTS) probs[q] = e(s.quadrantProbabilities[q]);
+  let probs: Record<Quadrant, number> | null = null;
+  if (s.quadrantProbabilities) {
+    probs = {} as Record<Quadrant, number>;
+    for (const q of QUADRANTS) probs[q] = e(s.quadrantProbabilities[q]);
+  }
   return {
     file: r.file,
     duration: t(r.duration),
     hopSeconds: t(r.hopSeconds),
     timeline: r.timeline.map((p) => ({ time: t(p.time), valence: e(p.valence), arousal: e(p.arousal) })),
+    silence: (r.silence ?? []).map((x) => ({ start: t(x.start), end: t(x.end) })),
     summary: {
       valence: e(s.valence),
       arousal: e(s.arousal),
       quadrant: s.quadrant,
       quadrantProbabilities: probs,
-      tempo: roundTo(s.tempo, DECIMALS.tempo),
+      tempo: s.tempo === null ? null : roundTo(s.tempo, DECIMALS.tempo),
       color: s.color,
     },
   };
@@ -98,7 +105,7 @@ export function roundResult(r: AnalysisResult): AnalysisResult {
 
 /**
  * One record as a single line of JSON, without the trailing newline: a rounded
- * {@link AnalysisResult} (`{"file","duration","hopSeconds","timeline","summary"}`), or
+ * {@link AnalysisResult} (`{"file","duration","hopSeconds","timeline","silence","summary"}`), or
  * `{"file","error"}` for a failure. JSON.stringify escapes newlines, so it is always one line.
  */
 export function toJsonLine(result: AnalysisRecord): string {
@@ -107,7 +114,7 @@ export function toJsonLine(result: AnalysisRecord): string {
 }
 
 /** The CSV header line (with its newline). */
-export const CSV_HEADER = 'file,time,valence,arousal,error\n';
+export const CSV_HEADER = 'file,time,valence,arousal,silent,error\n';
 
 /** A CSV field, quoted as RFC 4180 says when it holds a quote, comma, CR or LF. */
 export function csvField(s: string): string {
@@ -120,12 +127,13 @@ const csvNumber = (x: number, digits: number): string => (Number.isFinite(x) ? S
 /** The CSV rows of one record, each ending in a newline (see the module comment for the layout). */
 export function toCsvRows(result: AnalysisRecord): string {
   const file = csvField(result.file);
-  if (isFailure(result)) return `${file},,,,${csvField(result.error)}\n`;
-  if (result.timeline.length === 0) return `${file},,,,\n`;
+  if (isFailure(result)) return `${file},,,,,${csvField(result.error)}\n`;
+  if (result.timeline.length === 0) return `${file},,,,,\n`;
+  const silent = silentPoints(result);
   let out = '';
-  for (const p of result.timeline) {
-    out += `${file},${csvNumber(p.time, DECIMALS.time)},${csvNumber(p.valence, DECIMALS.emotion)},${csvNumber(p.arousal, DECIMALS.emotion)},\n`;
-  }
+  result.timeline.forEach((p, k) => {
+    out += `${file},${csvNumber(p.time, DECIMALS.time)},${csvNumber(p.valence, DECIMALS.emotion)},${csvNumber(p.arousal, DECIMALS.emotion)},${silent[k] ? 1 : 0},\n`;
+  });
   return out;
 }
 
@@ -279,7 +287,8 @@ function parseCsvOutput(text: string): ParsedOutput {
   if (rows.length === 0) return { completed: [], kept: CSV_HEADER, keptRecords: 0 };
   const header = rows[0].map((h) => h.trim());
   const col = (name: string): number => header.indexOf(name);
-  const [iFile, iTime, iVal, iAro, iErr] = ['file', 'time', 'valence', 'arousal', 'error'].map(col);
+  // An output of an older version has no `silent` column: its rows keep an empty (unknown) cell.
+  const [iFile, iTime, iVal, iAro, iSilent, iErr] = ['file', 'time', 'valence', 'arousal', 'silent', 'error'].map(col);
   // Refuse rather than let a resume rewrite some other CSV file into an empty output.
   if (iFile < 0) throw new Error(`not a sentio analyze CSV output (no 'file' column in the header): ${JSON.stringify(rows[0].join(','))}`);
   const cell = (row: string[], i: number): string => (i >= 0 ? (row[i] ?? '') : '');
@@ -299,7 +308,7 @@ function parseCsvOutput(text: string): ParsedOutput {
   let kept = CSV_HEADER;
   for (const file of completed) {
     for (const row of ok.get(file) ?? []) {
-      kept += [file, cell(row, iTime), cell(row, iVal), cell(row, iAro), ''].map(csvField).join(',') + '\n';
+      kept += [file, cell(row, iTime), cell(row, iVal), cell(row, iAro), cell(row, iSilent), ''].map(csvField).join(',') + '\n';
     }
   }
   return { completed, kept, keptRecords: completed.length };
@@ -454,9 +463,11 @@ function resultRgb(r: AnalysisResult): Rgb {
   return hexToRgb(r.summary.color) ?? emotionToRgb(r.summary.valence || 0, r.summary.arousal || 0);
 }
 
-/** Mood word of a summary, "?" when its numbers are not usable. */
-function safeMood(v: number, a: number): string {
-  return Number.isNaN(v) || Number.isNaN(a) ? '?' : moodWord(v, a);
+/** Quadrant and mood word of a summary ("silent" for an all-silent song), "?" for numbers that are not usable. */
+function moodCell(r: AnalysisResult): string {
+  const s = r.summary;
+  if (isAllSilent(r)) return SILENT_MOOD;
+  return `${s.quadrant} ${Number.isNaN(s.valence) || Number.isNaN(s.arousal) ? '?' : moodWord(s.valence, s.arousal)}`;
 }
 
 interface Column {
@@ -480,14 +491,16 @@ const COLUMNS: readonly Column[] = [
 function resultCells(r: AnalysisResult, color: boolean): string[] {
   const s = r.summary;
   const hex = s.color;
-  const values = (key: keyof Omit<EmotionPoint, 'time'>): number[] => r.timeline.map((p) => p[key]);
+  // Silent points are left out of the sparklines (NaN is skipped): a silent stretch is a gap.
+  const silent = silentPoints(r);
+  const values = (key: keyof Omit<EmotionPoint, 'time'>): number[] => r.timeline.map((p, k) => (silent[k] ? Number.NaN : p[key]));
   return [
     shortenFile(r.file),
     formatDuration(r.duration),
     signed(s.valence),
     signed(s.arousal),
-    `${s.quadrant} ${safeMood(s.valence, s.arousal)}`,
-    Number.isFinite(s.tempo) ? s.tempo.toFixed(0) : '?',
+    moodCell(r),
+    s.tempo === null ? '-' : Number.isFinite(s.tempo) ? s.tempo.toFixed(0) : '?',
     color ? ansiSwatch(resultRgb(r), ' '.repeat(7)) : hex,
     sparkline(values('valence')),
     sparkline(values('arousal')),
@@ -498,6 +511,7 @@ function resultCells(r: AnalysisResult, color: boolean): string[] {
  * A table for people: one row per file with its length (m:ss), song-level valence and arousal,
  * quadrant and mood word, tempo, a colour swatch (a 24-bit ANSI background when `color`, else the
  * hex), and sparklines of valence and arousal over time (fixed −1..1 scale, ~32 characters).
+ * Silent stretches are gaps in the sparklines; an all-silent song's mood is "silent", its bpm "-".
  * A failure is a row with the file and its error. Ends with a newline.
  */
 export function renderTable(results: readonly AnalysisRecord[], options: { color: boolean }): string {

@@ -19,6 +19,7 @@ import * as PImage from 'pureimage';
 import type { AnalysisResult, EmotionPoint } from './types.ts';
 import { emotionToRgb, hexToRgb, moodWord, rgbToHex, type Rgb } from '../light/color.ts';
 import { formatDuration } from './format.ts';
+import { isAllSilent, SILENT_MOOD, silentPoints } from './silence.ts';
 
 export const PLOT_WIDTH = 900;
 export const PLOT_HEIGHT = 1100;
@@ -757,7 +758,7 @@ function endMarker(p: Painter, x: number, y: number, colour: Rgb): void {
 /** The song-level point: a large disc in the song's colour with a dark ring, labelled with its mood. */
 function drawSongPoint(p: Painter, result: AnalysisResult, colour: Rgb, layout: PlotLayout): void {
   const s = result.summary;
-  if (!Number.isFinite(s.valence) || !Number.isFinite(s.arousal)) return;
+  if (!Number.isFinite(s.valence) || !Number.isFinite(s.arousal) || isAllSilent(result)) return;
   const v = Math.max(-1, Math.min(1, s.valence));
   const a = Math.max(-1, Math.min(1, s.arousal));
   const { x, y } = circumplexPoint(v, a, layout);
@@ -812,6 +813,11 @@ function drawTimelines(p: Painter, result: AnalysisResult, points: EmotionPoint[
   const ink = rgb(INK);
   const grid = rgb(GRID);
   p.shapes.box(b.left, b.top, b.right - b.left, b.bottom - b.top).paint(WHITE);
+  // Silent stretches shaded, under the grid.
+  for (const r of result.silence ?? []) {
+    const x0 = P(r.start, 0).x;
+    p.shapes.box(x0, b.top, Math.max(1, P(r.end, 0).x - x0), b.bottom - b.top).paint(grid, 0.6);
+  }
   // Horizontal grid at −1, −0.5, 0, 0.5, 1; the zero line stronger.
   for (const v of [-1, -0.5, 0, 0.5, 1]) {
     const y = P(0, v).y;
@@ -831,11 +837,17 @@ function drawTimelines(p: Painter, result: AnalysisResult, points: EmotionPoint[
   p.shapes.boxOutline(b.left, b.top, b.right - b.left, b.bottom - b.top, 1).paint(ink, 0.45);
   // Clip the data to the plot area: values slightly outside [-1, 1] must not spill over the labels.
   p.shapes.clip = b;
+  // Silent stretches: the lines break there (their points are not in `points`).
+  const runs: EmotionPoint[][] = [];
+  for (const [i, q] of points.entries()) {
+    if (i === 0 || q.time - points[i - 1].time > hop * 1.5) runs.push([q]);
+    else runs[runs.length - 1].push(q);
+  }
   for (const key of ['valence', 'arousal'] as const) {
     const level = result.summary[key];
-    if (Number.isFinite(level)) p.shapes.dashedLine(b.left, P(0, level).y, b.right, P(0, level).y, 1.3, 7, 5).paint(TIMELINE_COLORS[key], 0.55);
+    if (Number.isFinite(level) && !isAllSilent(result)) p.shapes.dashedLine(b.left, P(0, level).y, b.right, P(0, level).y, 1.3, 7, 5).paint(TIMELINE_COLORS[key], 0.55);
     // Each value is plotted at the middle of its 0.5 s segment.
-    p.shapes.polyline(points.map((q) => P(q.time + hop / 2, q[key])), 2.2).paint(TIMELINE_COLORS[key]);
+    for (const run of runs) p.shapes.polyline(run.map((q) => P(q.time + hop / 2, q[key])), 2.2).paint(TIMELINE_COLORS[key]);
   }
   p.shapes.clip = null;
   // Legend above the plot area, right-aligned.
@@ -863,13 +875,15 @@ function drawTitle(p: Painter, result: AnalysisResult, title: string, colour: Rg
   const s = result.summary;
   p.text(p.fit(title, PLOT_WIDTH - 80, 26, true), 40, 52, { size: 26, bold: true, colour: INK });
   const mood = Number.isFinite(s.valence) && Number.isFinite(s.arousal) ? moodWord(s.valence, s.arousal) : '?';
-  const parts = [
-    formatDuration(result.duration),
-    `${s.quadrant} · ${mood}`,
-    `valence ${Number.isFinite(s.valence) ? signed(s.valence) : '?'}`,
-    `arousal ${Number.isFinite(s.arousal) ? signed(s.arousal) : '?'}`,
-    Number.isFinite(s.tempo) ? `${s.tempo.toFixed(0)} BPM` : '? BPM',
-  ];
+  const parts = isAllSilent(result)
+    ? [formatDuration(result.duration), SILENT_MOOD, 'no mood or tempo']
+    : [
+        formatDuration(result.duration),
+        `${s.quadrant} · ${mood}`,
+        `valence ${Number.isFinite(s.valence) ? signed(s.valence) : '?'}`,
+        `arousal ${Number.isFinite(s.arousal) ? signed(s.arousal) : '?'}`,
+        s.tempo !== null && Number.isFinite(s.tempo) ? `${s.tempo.toFixed(0)} BPM` : '? BPM',
+      ];
   p.shapes.box(40, 66, 22, 22, 5).paint(colour);
   p.shapes.boxOutline(40, 66, 22, 22, 1, 5).paint(INK, 0.35);
   p.text(p.fit(parts.join('   ·   '), PLOT_WIDTH - 120, 15), 72, 78, { size: 15, colour: MUTED, baseline: 'middle' });
@@ -902,7 +916,9 @@ export async function renderEmotionPlot(result: AnalysisResult, options: PlotOpt
   const p = new Painter(bitmap.getContext('2d'), fonts, bitmap, scale);
   p.shapes.fillPixels(0, 0, bitmap.width, bitmap.height, rgb(BACKGROUND));
 
-  const points = result.timeline.filter(finitePoint).map((q) => ({
+  // Silent points are not the model's estimates: left out of the trajectory, the light strip and the lines.
+  const silent = silentPoints(result);
+  const points = result.timeline.filter((q, k) => !silent[k] && finitePoint(q)).map((q) => ({
     time: q.time,
     valence: Math.max(-1, Math.min(1, q.valence)),
     arousal: Math.max(-1, Math.min(1, q.arousal)),
@@ -919,7 +935,7 @@ export async function renderEmotionPlot(result: AnalysisResult, options: PlotOpt
   drawSongPoint(p, shown, songColour, layout);
   if (points.length === 0) {
     const { cx, cy, r } = layout.circumplex;
-    p.text('no timeline', cx, cy + r / 2, { size: 14, colour: MUTED, align: 'center' });
+    p.text(result.timeline.length ? SILENT_MOOD : 'no timeline', cx, cy + r / 2, { size: 14, colour: MUTED, align: 'center' });
   }
   drawTimeBar(p, duration, layout);
   drawRibbon(p, points, result.hopSeconds > 0 ? result.hopSeconds : 0.5, duration, layout);

@@ -22,20 +22,28 @@ import { quadrantOf, type Quadrant } from '../data/types.ts';
 import type { Matrix } from '../dsp/matrix.ts';
 import { BLOCK_HOP_FRAMES } from '../features/modulation-descriptors.ts';
 import { VOICE_EVERY_FRAMES } from '../features/sentio-frames.ts';
+import { LEVEL_FLOOR_DB, SegmentLevelMeter } from '../features/segment-levels.ts';
 import type { FeatureSet, FrameStream } from '../features/types.ts';
 import { indexFrames, writeWindowInput } from '../features/window-input.ts';
 import { standardizeInPlace } from '../features/summary.ts';
 import { emotionToHex } from '../light/color.ts';
 import { contextWindow, HOP_SECONDS, modelFeatureSet, predictRows, type EmotionModel } from './emotion-model.ts';
+import { gateDecision, MIN_SILENCE_SECONDS, SILENCE_COLOR, SILENT_POINT } from './silence.ts';
 import type { EmotionPoint } from './types.ts';
 
 /** One live estimate: the offline timeline's point plus what a light needs. */
 export interface LivePoint extends EmotionPoint {
-  quadrant: Quadrant;
-  /** `#rrggbb` of (valence, arousal), as `summary.color` maps it. */
+  /** Null for a silent point. */
+  quadrant: Quadrant | null;
+  /** `#rrggbb` of (valence, arousal), as `summary.color` maps it; a silent point has the colour of an all-silent song. */
   color: string;
   /** RMS level of the point's own 0.5 s segment, dB re full scale 1 (a full-scale sine is −3 dB). */
   levelDb: number;
+  /**
+   * The segment is in a silent stretch (`silence.ts`: below −60 dB for at least 4 s, or the whole
+   * stream): the point holds valence 0, arousal −1 instead of the model's estimate, as offline.
+   */
+  silent: boolean;
   /** RMS level of the newest complete 0.5 s of input when the point was emitted, dB: what a silence gate reads. */
   latestLevelDb: number;
   /** Seconds of input consumed when the point was emitted. */
@@ -55,8 +63,7 @@ export interface EmotionStreamOptions {
   name?: string;
 }
 
-/** Floor of the levels in dB (digital silence). */
-export const LEVEL_FLOOR_DB = -120;
+export { LEVEL_FLOOR_DB };
 /** Input rates accepted live, Hz. */
 export const LIVE_RATE_RANGE_HZ = [8000, 384000] as const;
 /** Largest polyphase table the resampler may need (phases = 22050 / gcd(rate, 22050)). */
@@ -141,10 +148,10 @@ export class EmotionStream {
   private samplesIn = 0;
   private nextSegment = 0;
   private finished = false;
-  /** Sum of squares per 0.5 s segment of input, for the levels (only recent ones are kept). */
-  private readonly segmentEnergy = new Map<number, number>();
-  private readonly segmentSamples: number;
-  private energy = 0;
+  /** Level per 0.5 s segment of input, dB (only recent ones are kept). */
+  private readonly segmentLevels = new Map<number, number>();
+  /** The same meter as offline (`extractFromChunks`), on the samples as pushed, before resampling. */
+  private readonly meter: SegmentLevelMeter;
 
   constructor(model: EmotionModel, options: EmotionStreamOptions) {
     const set = modelFeatureSet(model.card);
@@ -162,7 +169,7 @@ export class EmotionStream {
     this.windowFrames = Math.max(1, Math.round(model.card.windowSeconds / this.frameHop));
     this.window = new FrameWindow(set.columns.length, this.windowFrames + 8 * ALIGN);
     this.frames = set.createFrameStreamAt(analysisRate, (row) => this.window.push(row, this.keepFrom()));
-    this.segmentSamples = Math.round(HOP_SECONDS * options.sampleRate);
+    this.meter = new SegmentLevelMeter(options.sampleRate, HOP_SECONDS, (k, db) => this.segmentLevels.set(k, db));
   }
 
   /** Seconds of input pushed so far. */
@@ -174,15 +181,9 @@ export class EmotionStream {
   push(samples: Float32Array): LivePoint[] {
     if (this.finished) throw new Error(`${this.name}: push after finish`);
     for (let i = 0; i < samples.length; i++) {
-      const v = samples[i];
-      if (!Number.isFinite(v)) throw new AudioInputError(this.name, `sample ${this.samplesIn + i} is not a finite number`);
-      this.energy += v * v;
-      // Segment boundaries fall on whole input samples (0.5 s at any rate used here is an integer).
-      if ((this.samplesIn + i + 1) % this.segmentSamples === 0) {
-        this.segmentEnergy.set((this.samplesIn + i + 1) / this.segmentSamples - 1, this.energy);
-        this.energy = 0;
-      }
+      if (!Number.isFinite(samples[i])) throw new AudioInputError(this.name, `sample ${this.samplesIn + i} is not a finite number`);
     }
+    this.meter.push(samples);
     this.samplesIn += samples.length;
     this.frames.push(this.resampler ? this.resampler.push(samples) : samples);
     return this.emitReady(false);
@@ -193,8 +194,7 @@ export class EmotionStream {
     if (this.finished) return [];
     if (this.resampler) this.frames.push(this.resampler.flush());
     this.frames.finish();
-    const partial = this.samplesIn % this.segmentSamples;
-    if (partial > 0) this.segmentEnergy.set(Math.floor(this.samplesIn / this.segmentSamples), this.energy);
+    this.meter.finish();
     this.finished = true;
     return this.emitReady(true);
   }
@@ -210,17 +210,19 @@ export class EmotionStream {
     return contextWindow(k * HOP_SECONDS, this.frameHop, this.windowFrames, totalFrames);
   }
 
-  private levelDb(segment: number, samples: number): number {
-    const e = this.segmentEnergy.get(segment);
-    if (e === undefined || samples <= 0) return LEVEL_FLOOR_DB;
-    return Math.max(LEVEL_FLOOR_DB, 10 * Math.log10(e / samples + 1e-30));
+  private levelDb(segment: number): number {
+    return this.segmentLevels.get(segment) ?? LEVEL_FLOOR_DB;
   }
 
   private emitReady(final: boolean): LivePoint[] {
     const available = this.window.end;
     const segments = final ? Math.max(1, Math.ceil(this.samplesIn / this.sampleRate / HOP_SECONDS - 1e-9)) : Infinity;
-    const ready: [number, number, number][] = [];
+    const ready: [number, number, number, boolean][] = [];
     for (let k = this.nextSegment; k < segments; k++) {
+      // The silence gate reads the levels of the segment's quiet stretch: wait until it can tell.
+      // (For the default model the levels are always in by the time the window is.)
+      const silent = gateDecision(k, (j) => this.segmentLevels.get(j), this.meter.completed, final, HOP_SECONDS);
+      if (silent === null) break;
       let range: [number, number];
       if (final) range = this.segmentWindow(k, available);
       else {
@@ -238,7 +240,7 @@ export class EmotionStream {
           range = [0, this.windowFrames];
         }
       }
-      ready.push([k, ...range]);
+      ready.push([k, ...range, silent]);
     }
     if (ready.length === 0 || available === 0) return [];
     const card = this.model.card;
@@ -248,28 +250,30 @@ export class EmotionStream {
     const indexed = indexFrames(frames);
     ready.forEach(([, s, e], i) => writeWindowInput(card.input.summary, indexed, s - origin, e - origin, x, i * dims));
     const out = predictRows(this.model, standardizeInPlace(x, card.normalization), ready.length);
-    const latestSegment = Math.floor(this.samplesIn / this.segmentSamples) - (final && this.samplesIn % this.segmentSamples ? 0 : 1);
-    const latestSamples = final && this.samplesIn % this.segmentSamples ? this.samplesIn % this.segmentSamples : this.segmentSamples;
-    const latestLevelDb = this.levelDb(latestSegment, latestSamples);
-    const points = ready.map(([k, s, e], i): LivePoint => {
-      const valence = out[2 * i];
-      const arousal = out[2 * i + 1];
-      const own = Math.min(this.segmentSamples, this.samplesIn - k * this.segmentSamples);
+    // The newest segment metered (after finish, the partial last one).
+    const latestSegment = this.meter.completed - 1;
+    const latestLevelDb = this.levelDb(latestSegment);
+    const points = ready.map(([k, s, e, silent], i): LivePoint => {
+      const levelDb = this.levelDb(k);
+      const valence = silent ? SILENT_POINT.valence : out[2 * i];
+      const arousal = silent ? SILENT_POINT.arousal : out[2 * i + 1];
       return {
         time: k * HOP_SECONDS,
         valence,
         arousal,
-        quadrant: quadrantOf(valence, arousal),
-        color: emotionToHex(valence, arousal),
-        levelDb: this.levelDb(k, own),
+        quadrant: silent ? null : quadrantOf(valence, arousal),
+        color: silent ? SILENCE_COLOR : emotionToHex(valence, arousal),
+        levelDb,
+        silent,
         latestLevelDb,
         emittedAt: this.seconds,
         windowSeconds: (e - s) * this.frameHop,
       };
     });
     this.nextSegment = ready[ready.length - 1][0] + 1;
-    // Levels older than the next point are no longer read.
-    for (const k of this.segmentEnergy.keys()) if (k < this.nextSegment && k < latestSegment) this.segmentEnergy.delete(k);
+    // Levels more than a minimum silent stretch older than the next point are no longer read.
+    const keepFrom = this.nextSegment - Math.round(MIN_SILENCE_SECONDS / HOP_SECONDS);
+    for (const k of this.segmentLevels.keys()) if (k < keepFrom && k < latestSegment) this.segmentLevels.delete(k);
     return points;
   }
 }

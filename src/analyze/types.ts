@@ -12,13 +12,24 @@ export interface EmotionPoint {
   arousal: number;
 }
 
+/** A stretch of the song, seconds from its start. */
+export interface TimeRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * The song as a whole, over its non-silent points (see `silence`). When every point is silent:
+ * valence 0, arousal −1 (the silent point), `quadrant`, `quadrantProbabilities` and `tempo` null,
+ * and a neutral dark grey `color`.
+ */
 export interface SongSummary {
   valence: number;
   arousal: number;
-  quadrant: Quadrant;
-  quadrantProbabilities: Record<Quadrant, number>;
-  /** Global tempo estimate in beats per minute. */
-  tempo: number;
+  quadrant: Quadrant | null;
+  quadrantProbabilities: Record<Quadrant, number> | null;
+  /** Global tempo estimate in beats per minute; null when there is none (silent, or too short to tell). */
+  tempo: number | null;
   /** Colour of the song's mood as `#rrggbb`. */
   color: string;
 }
@@ -28,7 +39,10 @@ export interface AnalysisResult {
   /** Length of the audio in seconds. */
   duration: number;
   hopSeconds: number;
+  /** Points in a silent stretch (0.5 s segments below −60 dBFS for at least 4 s, or the whole file; `silence.ts`) hold valence 0, arousal −1. */
   timeline: EmotionPoint[];
+  /** The silent stretches, in order: runs of silent segments ([] when none). */
+  silence: TimeRange[];
   summary: SongSummary;
 }
 

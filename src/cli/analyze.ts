@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ANALYZE_FORMATS, createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
 import { analyze, DEFAULT_MODEL_DIR, loadModel } from '../analyze/node.ts';
+import { silenceWarning } from '../analyze/silence.ts';
 import type { AnalysisResult } from '../analyze/types.ts';
 import type { WorkerReply } from '../analyze/worker.ts';
 import type { Console } from './features.ts';
@@ -104,7 +105,11 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
     if (isFailure(r)) {
       failures.push({ file: r.file, reason: r.error });
       printAbove(io, bar, `sentio: ${r.error}`);
-    } else if (o.plot) {
+    } else {
+      const warning = silenceWarning(r);
+      if (warning) printAbove(io, bar, `sentio: ${warning}`);
+    }
+    if (!isFailure(r) && o.plot) {
       const target = plotMany ? path.join(o.plot, `${relative.get(r.file) ?? path.basename(r.file)}.png`) : o.plot;
       await mkdir(path.dirname(path.resolve(target)), { recursive: true });
       // Plotting loads fonts and an image library: only when asked for.

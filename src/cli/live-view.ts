@@ -43,7 +43,8 @@ export class LiveView {
     const shown = light ?? null;
     const v = shown ? shown.valence : point.valence;
     const a = shown ? shown.arousal : point.arousal;
-    const quadrant = shown ? shown.quadrant : point.quadrant;
+    // Without a lamp, a silent point (below the analyser's gate) has no quadrant to show.
+    const quadrant = shown ? shown.quadrant : (point.quadrant ?? 'silent');
     const mood = shown ? shown.mood : '';
     const rgb = shown ? frameRgb(shown) : null;
     const colour = rgb ? hex(rgb.r, rgb.g, rgb.b) : point.color;

@@ -2,6 +2,7 @@
 import { decodeStream, type AudioInfo, type ByteSource } from '../audio/decode.ts';
 import { AudioInputError } from '../audio/errors.ts';
 import { createResampler, type Resampler } from '../audio/resample.ts';
+import { LEVEL_SEGMENT_SECONDS, SegmentLevelMeter } from './segment-levels.ts';
 import { decodeRateFor, type FeatureExtractor, type FeatureMatrix, type FeatureSet } from './types.ts';
 
 export interface ExtractionResult {
@@ -11,6 +12,11 @@ export interface ExtractionResult {
   duration: number;
   /** Largest absolute sample value (0 means digital silence). */
   peak: number;
+  /**
+   * RMS level of each 0.5 s segment of the decoded input, dB re full scale (`segment-levels.ts`),
+   * metered on the same pass as the features, before any resampling.
+   */
+  segmentLevelsDb: number[];
 }
 
 /**
@@ -25,8 +31,11 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
   let info: AudioInfo | undefined;
   let samples = 0;
   let peak = 0;
+  let meter: SegmentLevelMeter | undefined;
+  const segmentLevelsDb: number[] = [];
   const start = (i: AudioInfo) => {
     info = i;
+    meter = new SegmentLevelMeter(i.sampleRate, LEVEL_SEGMENT_SECONDS, (k, db) => (segmentLevelsDb[k] = db));
     if (set.createExtractorAt && set.nativeRates?.includes(i.sampleRate)) extractor = set.createExtractorAt(i.sampleRate);
     else {
       if (i.sampleRate !== set.sampleRate) resampler = createResampler(i.sampleRate, set.sampleRate);
@@ -41,17 +50,19 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
       const v = Math.abs(c[i]);
       if (v > peak) peak = v;
     }
+    meter!.push(c);
     samples += c.length;
     extractor.push(resampler ? resampler.push(c) : c);
   }
   if (!extractor || !info) throw new AudioInputError(name, 'no audio samples decoded');
   if (resampler) extractor.push(resampler.flush());
+  meter!.finish();
   const features = extractor.finish();
   const duration = samples / info.sampleRate;
   if (features.frames.rows === 0) {
     throw new AudioInputError(name, `too short: ${duration.toFixed(3)} s of audio, feature set '${set.name}' needs at least ${(set.minSamples / set.sampleRate).toFixed(3)} s`);
   }
-  return { features, audio: info, duration, peak };
+  return { features, audio: info, duration, peak, segmentLevelsDb };
 }
 
 /** Features of encoded audio bytes (or a byte stream). */

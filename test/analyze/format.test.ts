@@ -24,6 +24,7 @@ import {
   type OutputFormat,
 } from '../../src/analyze/format.ts';
 import { emotionToHex } from '../../src/light/color.ts';
+import { SILENCE_COLOR, SILENT_POINT } from '../../src/analyze/silence.ts';
 
 /** A result with `n` points and awkward, unrounded numbers. */
 function makeResult(file: string, n = 7, phase = 0): AnalysisResult {
@@ -37,6 +38,7 @@ function makeResult(file: string, n = 7, phase = 0): AnalysisResult {
     duration: n * 0.5 + 0.123456789,
     hopSeconds: 0.5,
     timeline,
+    silence: [],
     summary: {
       valence: 0.312345678,
       arousal: -0.456789123,
@@ -74,16 +76,16 @@ test('jsonl: one line per record, keys in the documented order, numbers rounded 
   const line = toJsonLine(r);
   assert.ok(!line.includes('\n'));
   const back = JSON.parse(line) as AnalysisResult;
-  assert.deepEqual(Object.keys(back), ['file', 'duration', 'hopSeconds', 'timeline', 'summary']);
+  assert.deepEqual(Object.keys(back), ['file', 'duration', 'hopSeconds', 'timeline', 'silence', 'summary']);
   assert.deepEqual(Object.keys(back.timeline[0]), ['time', 'valence', 'arousal']);
   assert.deepEqual(Object.keys(back.summary), ['valence', 'arousal', 'quadrant', 'quadrantProbabilities', 'tempo', 'color']);
-  assert.deepEqual(Object.keys(back.summary.quadrantProbabilities), ['Q1', 'Q2', 'Q3', 'Q4']);
+  assert.deepEqual(Object.keys(back.summary.quadrantProbabilities!), ['Q1', 'Q2', 'Q3', 'Q4']);
   assert.deepEqual(back, roundResult(r));
   assert.equal(back.duration, 3.623);
   assert.equal(back.summary.valence, 0.3123);
   assert.equal(back.summary.arousal, -0.4568);
   assert.equal(back.summary.tempo, 121.5);
-  assert.equal(back.summary.quadrantProbabilities.Q4, 0.6241);
+  assert.equal(back.summary.quadrantProbabilities!.Q4, 0.6241);
   for (let i = 0; i < r.timeline.length; i++) {
     assert.ok(Math.abs(back.timeline[i].valence - r.timeline[i].valence) <= 5e-5);
     assert.ok(Math.abs(back.timeline[i].arousal - r.timeline[i].arousal) <= 5e-5);
@@ -111,12 +113,12 @@ test('csv: header, one row per point, RFC 4180 quoting, failures as error rows',
   const rows = parse(text, { columns: true }) as Record<string, string>[];
   const expected: Record<string, string>[] = [];
   for (const r of records) {
-    if ('error' in r) expected.push({ file: r.file, time: '', valence: '', arousal: '', error: r.error });
-    else if (r.timeline.length === 0) expected.push({ file: r.file, time: '', valence: '', arousal: '', error: '' });
-    else for (const p of roundResult(r).timeline) expected.push({ file: r.file, time: String(p.time), valence: String(p.valence), arousal: String(p.arousal), error: '' });
+    if ('error' in r) expected.push({ file: r.file, time: '', valence: '', arousal: '', silent: '', error: r.error });
+    else if (r.timeline.length === 0) expected.push({ file: r.file, time: '', valence: '', arousal: '', silent: '', error: '' });
+    else for (const p of roundResult(r).timeline) expected.push({ file: r.file, time: String(p.time), valence: String(p.valence), arousal: String(p.arousal), silent: '0', error: '' });
   }
   assert.deepEqual(rows, expected);
-  assert.equal(toCsvRows(failure('x', 'a,b')), 'x,,,,"a,b"\n');
+  assert.equal(toCsvRows(failure('x', 'a,b')), 'x,,,,,"a,b"\n');
 });
 
 test('json array: closed output is valid JSON; unterminated output still reads back', async () => {
@@ -149,8 +151,8 @@ test('readCompletedFiles: failures are not completed, a truncated last record is
     const p = path.join(dir, `done.${format}`);
     writeFileSync(p, whole);
     assert.deepEqual(readCompletedFiles(p, format), new Set(['a.mp3', 'new\nline.mp3', 'z, last.mp3']), format);
-    // Cut the last record short (mid-line, mid-row).
-    writeFileSync(p, whole.slice(0, whole.length - 37));
+    // Cut the last record short (mid-line, mid-row: the last CSV row is 37 bytes long).
+    writeFileSync(p, whole.slice(0, whole.length - 30));
     assert.deepEqual(readCompletedFiles(p, format), new Set(['a.mp3', 'new\nline.mp3']), `${format} truncated`);
   }
   // CSV cut just after a row boundary inside the last file: that file is not completed.
@@ -179,8 +181,8 @@ test('openResultFile: resume keeps the successes, drops failures and a cut recor
     await first.writer.write(failure('b.mp3'));
     await first.writer.write(makeResult('c.mp3'));
     await first.writer.write(makeResult('d.mp3'));
-    // An interruption: no close (so no "]"), and the last record cut short.
-    truncateSync(p, statSync(p).size - 25);
+    // An interruption: no close (so no "]"), and the last record cut short (mid-row: the last CSV row is 25 bytes).
+    truncateSync(p, statSync(p).size - 20);
 
     const second = await openResultFile(p, format, { resume: true });
     assert.deepEqual(second.completed, new Set(['a.mp3', 'c.mp3']));
@@ -261,4 +263,56 @@ test('renderTable: a row per file with swatch, mood, sparklines; failures show t
   assert.ok(!coloured.split('\n')[2].includes(ok.summary.color));
   // Same visible layout with and without colour.
   assert.deepEqual(coloured.split('\n').map(visibleWidth).slice(1), plain.split('\n').map(visibleWidth).slice(1));
+});
+
+/** `makeResult` with points 2–4 silent (valence 0, arousal −1) and listed in `silence`. */
+function partlySilent(file: string): AnalysisResult {
+  const r = makeResult(file, 8);
+  for (const p of r.timeline.slice(2, 5)) Object.assign(p, SILENT_POINT);
+  return { ...r, silence: [{ start: 1, end: 2.5 }] };
+}
+
+/** An all-silent result as `analyze` gives it. */
+function allSilent(file: string): AnalysisResult {
+  const timeline = Array.from({ length: 6 }, (_, i) => ({ time: i * 0.5, ...SILENT_POINT }));
+  return { file, duration: 2.9, hopSeconds: 0.5, timeline, silence: [{ start: 0, end: 2.9 }], summary: { ...SILENT_POINT, quadrant: null, quadrantProbabilities: null, tempo: null, color: SILENCE_COLOR } };
+}
+
+test('silence in every format: json keeps the ranges and the nulls, csv flags the rows, resume keeps the flags', async () => {
+  const back = JSON.parse(toJsonLine(allSilent('quiet.wav'))) as AnalysisResult;
+  assert.deepEqual(back.silence, [{ start: 0, end: 2.9 }]);
+  assert.deepEqual(back.summary, { valence: 0, arousal: -1, quadrant: null, quadrantProbabilities: null, tempo: null, color: SILENCE_COLOR });
+  const part = partlySilent('part.mp3');
+  assert.deepEqual((JSON.parse(toJsonLine(part)) as AnalysisResult).silence, [{ start: 1, end: 2.5 }]);
+
+  const rows = parse(toCsvRows(part), { columns: CSV_HEADER.trim().split(',') }) as Record<string, string>[];
+  assert.deepEqual(rows.map((r) => r.silent), ['0', '0', '1', '1', '1', '0', '0', '0']);
+  assert.deepEqual(rows.slice(2, 5).map((r) => [r.valence, r.arousal]), Array(3).fill(['0', '-1']));
+
+  // Resume keeps the silent column of the kept rows; an older output without the column keeps empty cells.
+  const p = path.join(dir, 'silent.csv');
+  const first = await openResultFile(p, 'csv');
+  await first.writer.write(part);
+  await first.writer.write(failure('b.mp3'));
+  await first.close();
+  const second = await openResultFile(p, 'csv', { resume: true });
+  await second.close();
+  const kept = parse(readFileSync(p, 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(kept.map((r) => r.silent), rows.map((r) => r.silent));
+  writeFileSync(p, 'file,time,valence,arousal,error\nold.mp3,0,0.1,0.2,\nold.mp3,0.5,0.1,0.2,\n');
+  const old = await openResultFile(p, 'csv', { resume: true });
+  assert.deepEqual(old.completed, new Set(['old.mp3']));
+  await old.close();
+  assert.equal(readFileSync(p, 'utf8'), `${CSV_HEADER}old.mp3,0,0.1,0.2,,\nold.mp3,0.5,0.1,0.2,,\n`);
+});
+
+test('renderTable: an all-silent file is "silent" with no bpm and a grey swatch; a silent stretch is a gap in the sparklines', () => {
+  const lines = renderTable([allSilent('quiet.wav'), partlySilent('part.mp3')], { color: false }).trimEnd().split('\n');
+  assert.match(lines[2], /^quiet\.wav\s+0:03\s+\+0\.00\s+-1\.00\s+silent\s+-\s+#595959/);
+  assert.ok(!/[▁▂▃▄▅▆▇█]/.test(lines[2]), 'no sparkline for an all-silent file');
+  const part = partlySilent('part.mp3');
+  const gapped = (key: 'valence' | 'arousal') => sparkline(part.timeline.map((p, k) => (k >= 2 && k < 5 ? Number.NaN : p[key])));
+  assert.match(gapped('valence'), /^[▁▂▃▄▅▆▇█]{2} {3}[▁▂▃▄▅▆▇█]{3}$/);
+  // (Sparkline characters and spaces need no escaping in a pattern.)
+  assert.match(lines[3], new RegExp(`${part.summary.color}  ${gapped('valence')} +${gapped('arousal')}$`));
 });

@@ -20,6 +20,7 @@ function q1Result(): AnalysisResult {
     duration: N * HOP,
     hopSeconds: HOP,
     timeline,
+    silence: [],
     summary: { valence: 0.5, arousal: 0.5, quadrant: 'Q1', quadrantProbabilities: { Q1: 0.9, Q2: 0.04, Q3: 0.02, Q4: 0.04 }, tempo: 128, color: emotionToHex(0.5, 0.5) },
   };
 }
@@ -117,4 +118,38 @@ test('text is rendered (title area is not blank) and odd inputs do not throw', a
   odd.summary = { ...odd.summary, color: 'not a colour', tempo: Number.NaN };
   odd.file = 'x'.repeat(300);
   assert.ok(pngSize(await renderEmotionPlot(odd, { fontFamily: 'no such font, sans-serif' })).height === PLOT_HEIGHT);
+});
+
+test('silent stretches: no light and no line there, the music around them as before; an all-silent song renders', async () => {
+  const r = q1Result();
+  for (const p of r.timeline.slice(10, 20)) Object.assign(p, { valence: 0, arousal: -1 });
+  r.silence = [{ start: 5, end: 10 }];
+  const px = await decode(await renderEmotionPlot(r));
+  // The same points not marked silent: drawn at arousal −1 like any others (the control).
+  const unmarked = await decode(await renderEmotionPlot({ ...r, silence: [] }));
+  const ribbon = plotLayout().ribbon;
+  const mid = (ribbon.top + ribbon.bottom) / 2;
+  const arousal = hexToRgb(TIMELINE_COLORS.arousal)!;
+  for (const i of [12, 17]) {
+    const p = r.timeline[i];
+    const x = timelinePoint(p.time + HOP / 2, 0, r.duration).x;
+    // The strip's empty background, not the colour of (0, −1); and no arousal line drawn at −1.
+    assertNear(px.at(x, mid), hexToRgb('#eceef2')!, 3, `ribbon at silent point ${i}`);
+    assertNear(unmarked.at(x, mid), emotionToRgb(0, -1), 3, `ribbon at unmarked point ${i}`);
+    const a = timelinePoint(p.time + HOP / 2, -1, r.duration);
+    assertNear(unmarked.at(a.x, a.y - 0.5), arousal, 45, `arousal line at unmarked point ${i}`);
+    assert.ok(dist(px.at(a.x, a.y - 0.5), arousal) > 60, `arousal line at silent point ${i}`);
+  }
+  for (const i of [5, 25]) {
+    const p = r.timeline[i];
+    const x = timelinePoint(p.time + HOP / 2, 0, r.duration).x;
+    assertNear(px.at(x, mid), emotionToRgb(p.valence, p.arousal), 3, `ribbon at music point ${i}`);
+  }
+  const silent: AnalysisResult = {
+    ...q1Result(),
+    timeline: q1Result().timeline.map((p) => ({ time: p.time, valence: 0, arousal: -1 })),
+    silence: [{ start: 0, end: N * HOP }],
+    summary: { valence: 0, arousal: -1, quadrant: null, quadrantProbabilities: null, tempo: null, color: '#595959' },
+  };
+  assert.equal(pngSize(await renderEmotionPlot(silent)).width, PLOT_WIDTH);
 });

@@ -137,14 +137,14 @@ test('memory stays flat on a 2-hour stream: the held frames and levels do not gr
     const pulse = 0.5 + 0.5 * Math.cos(2 * Math.PI * 2 * t);
     return 0.2 * pulse * (Math.sin(2 * Math.PI * 220 * t) + 0.6 * Math.sin(2 * Math.PI * 277.2 * t) + 0.5 * Math.sin(2 * Math.PI * 329.6 * t)) / 2 + 0.02 * rnd();
   });
-  const internals = stream as unknown as { window: { rows: number; capacity: number }; segmentEnergy: Map<number, number> };
+  const internals = stream as unknown as { window: { rows: number; capacity: number }; segmentLevels: Map<number, number> };
   let points = 0;
   let heapAfter10 = 0;
   let heldAfter10 = 0;
   let maxLevels = 0;
   for (let m = 0; m < 120; m++) {
     points += stream.push(minute).length;
-    maxLevels = Math.max(maxLevels, internals.segmentEnergy.size);
+    maxLevels = Math.max(maxLevels, internals.segmentLevels.size);
     if (m === 9) {
       global.gc?.();
       heapAfter10 = process.memoryUsage().heapUsed;

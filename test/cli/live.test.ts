@@ -97,7 +97,7 @@ test('raw s16le stereo on stdin, cut at odd byte counts: the JSON lines are the 
   const r = await runLive(['--rate', '44100', '--channels', '2', '--jsonl', '--no-view', '--startup', 'full-window'], feed(pcm));
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number | string>);
-  assert.deepEqual(Object.keys(lines[0]), ['time', 'valence', 'arousal', 'quadrant', 'color', 'levelDb', 'latestLevelDb', 'emittedAt', 'windowSeconds']);
+  assert.deepEqual(Object.keys(lines[0]), ['time', 'valence', 'arousal', 'quadrant', 'color', 'levelDb', 'latestLevelDb', 'emittedAt', 'windowSeconds', 'silent']);
   const offline = await analyze(samples, { model, sampleRate: 44100 });
   assert.equal(lines.length, offline.timeline.length);
   lines.forEach((l, k) => {
