@@ -31,6 +31,37 @@ export interface AnalyzeCommandOptions {
   verbose?: boolean;
 }
 
+/** Exit codes after a signal, 128 + its number as shells report it (as `sentio live`). */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** `arg` quoted for a POSIX shell when it holds anything but plainly safe characters. */
+function shellQuote(arg: string): string {
+  return /^[\w./:=@%+,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that continues an interrupted run: the same inputs and options, plus --resume. */
+export function resumeCommand(inputs: readonly string[], o: AnalyzeCommandOptions): string {
+  const args = ['sentio', 'analyze', ...inputs, '--format', o.format];
+  if (o.out) args.push('--out', o.out);
+  if (o.model) args.push('--model', o.model);
+  if (o.plot) args.push('--plot', o.plot);
+  if (o.jobs !== undefined) args.push('--jobs', o.jobs);
+  if (o.progress === false) args.push('--no-progress');
+  if (o.verbose) args.push('--verbose');
+  args.push('--resume');
+  return args.map(shellQuote).join(' ');
+}
+
+/** What to tell the user after a signal stopped the run with `count` of `total` files in the output. */
+function interruptionHint(inputs: readonly string[], o: AnalyzeCommandOptions, count: number, total: number): string {
+  const head = `sentio: interrupted after ${count} of ${total} files`;
+  if (o.format === 'table') {
+    return `${head}; the table above${o.out ? ` (in ${o.out})` : ''} has those. To be able to continue an interrupted run, use --format jsonl, json or csv with --out FILE; then add --resume.`;
+  }
+  if (!o.out) return `${head}; the output so far went to stdout, which --resume cannot continue (it needs --out FILE). Run with --out FILE to be able to resume.`;
+  return `${head}; results so far are in ${o.out}. Continue with: ${resumeCommand(inputs, o)}`;
+}
+
 /** Runs `paths` on `jobs` worker threads, calling `onRecord` as each finishes (in completion order). */
 async function analyzeOnWorkers(paths: string[], modelDir: string, jobs: number, onRecord: (r: AnalysisRecord) => Promise<void>): Promise<void> {
   // Built (dist/*.js): the compiled worker. From source under tsx: a bootstrap that registers
@@ -101,7 +132,10 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   const tableRows: AnalysisRecord[] = [];
   const failures: { file: string; reason: string }[] = [];
   const relative = new Map(files.map((f) => [f.path, f.relative]));
+  // Set by SIGINT/SIGTERM: from then on nothing more is written, the output is being closed.
+  let interrupted: keyof typeof SIGNAL_EXIT | null = null;
   const onRecord = async (r: AnalysisRecord) => {
+    if (interrupted) return;
     if (isFailure(r)) {
       failures.push({ file: r.file, reason: r.error });
       printAbove(io, bar, `sentio: ${r.error}`);
@@ -116,20 +150,42 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
       const { renderEmotionPlot } = await import('../analyze/plot.ts');
       await writeFile(target, await renderEmotionPlot(r as AnalysisResult));
     }
+    if (interrupted) return; // the signal came while plotting: the output is closed
     if (writer) await writer.write(r);
     else tableRows.push(r);
     bar?.increment({ file: path.basename(r.file) });
   };
 
-  const stopOnSignal = () => {
-    // Results so far are already on disk; close the output so a JSON array stays valid.
-    void closeOutput().finally(() => process.exit(130));
+  const renderTableOutput = async () => {
+    const table = renderTable(tableRows, { color: io.isTTY && !process.env.NO_COLOR });
+    if (o.out) await writeFile(o.out, renderTable(tableRows, { color: false }));
+    else await new Promise((resolve) => io.stdout.write(table, resolve));
+  };
+  // `timeout`, `docker stop` and systemd send SIGTERM, Ctrl-C SIGINT: either way the results so far
+  // are already written; close the output (a JSON array gets its "]"), say how to continue, exit.
+  let stopping: Promise<never> | null = null;
+  const stopOnSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
+    const code = SIGNAL_EXIT[interrupted];
+    bar?.stop();
+    stopping = (async () => {
+      try {
+        await closeOutput();
+        if (format === 'table') await renderTableOutput();
+        io.stderr.write(interruptionHint(inputs, o, writer ? writer.count : tableRows.length, files.length) + '\n');
+      } finally {
+        process.exit(code);
+      }
+    })();
   };
   process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
     const jobs = Math.min(jobsLimit, todo.length);
     if (jobs <= 1) {
       for (const f of todo) {
+        if (interrupted) break;
         try {
           await onRecord(await analyze(f.path, { model }));
         } catch (e) {
@@ -146,14 +202,13 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
     }
   } finally {
     process.removeListener('SIGINT', stopOnSignal);
+    process.removeListener('SIGTERM', stopOnSignal);
     bar?.stop();
     await closeOutput();
   }
-  if (format === 'table') {
-    const table = renderTable(tableRows, { color: io.isTTY && !process.env.NO_COLOR });
-    if (o.out) await writeFile(o.out, renderTable(tableRows, { color: false }));
-    else io.stdout.write(table);
-  }
+  // Interrupted: the signal handler finishes the output and exits with the signal's code.
+  if (stopping) await stopping;
+  if (format === 'table') await renderTableOutput();
   if (failures.length) {
     if (todo.length > 1) io.stderr.write(failureSummary(failures, todo.length) + '\n');
     return EXIT.inputFailed;
