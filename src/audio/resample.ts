@@ -5,13 +5,13 @@
  * Sentio's speed target (≥ 300× real time end to end): libsamplerate-js took 0.9 s
  * (SINC_FASTEST) to 5.8 s (SINC_BEST) for 3 minutes of 44.1 → 22.05 kHz on this machine,
  * and the speex WASM port ships no JS API. Two paths share one filter design:
- * - integer decimation (44.1 → 22.05 kHz, the common case): FFT overlap-save FIR, then
- *   keep every M-th sample — O(log N) per sample;
+ * - integer decimation (44.1 → 22.05 kHz, the common case): FFT overlap-save FIR (PFFFT),
+ *   then keep every M-th sample — O(log N) per sample;
  * - any other rational ratio L/M: direct polyphase evaluation.
  * Both are streaming (push chunks, then flush) and give the same output as one call
  * on the whole signal.
  */
-import FFT from 'fft.js';
+import { FftConvolver } from '../dsp/pffft.ts';
 
 export interface ResampleOptions {
   /** Stopband attenuation in dB. Default 80. */
@@ -138,14 +138,10 @@ class History {
     return j >= 0 && j < this.length ? this.buf[j] : 0;
   }
   /** Copies absolute range [from, from + out.length) into out, zero outside the signal. */
-  read(from: number, out: Float64Array): void {
+  readInto(from: number, out: Float32Array): void {
     const j0 = from - this.origin;
-    if (j0 >= 0 && j0 + out.length <= this.length) {
-      const b = this.buf;
-      for (let i = 0; i < out.length; i++) out[i] = b[j0 + i];
-      return;
-    }
-    for (let i = 0; i < out.length; i++) out[i] = this.at(from + i);
+    if (j0 >= 0 && j0 + out.length <= this.length) out.set(this.buf.subarray(j0, j0 + out.length));
+    else for (let i = 0; i < out.length; i++) out[i] = this.at(from + i);
   }
 }
 
@@ -205,90 +201,34 @@ class PolyphaseResampler implements Resampler {
 }
 
 /**
- * Integer-factor decimation: linear-phase FIR applied by FFT overlap-save, keeping every
- * `down`-th filtered sample. The kernel is symmetric, so its spectrum is real. When the
- * block size is a multiple of `down` (any power-of-two factor), decimation is done in
- * the frequency domain by folding the spectrum (y[Mn] is the inverse DFT of the M-fold
- * aliased spectrum), which halves the inverse FFT for 44.1 → 22.05 kHz.
+ * Integer-factor decimation: linear-phase FIR applied by FFT overlap-save (PFFFT, float32),
+ * keeping every `down`-th filtered sample. Float32 transforms add noise near −140 dB re the
+ * block's peak, far below the filter's own 80 dB stopband, and were 4× faster than the
+ * float64 fft.js path they replace (the resampler was a third of `sentio features` on a
+ * 44.1 kHz MP3).
  */
 class FftDecimator implements Resampler {
-  private readonly size: number;
   private readonly step: number;
-  private readonly fft: FFT;
-  private readonly foldFft: FFT | null;
-  private readonly gain: Float64Array;
   private readonly H: number;
+  private readonly convolver: FftConvolver;
   private readonly history = new History();
   private totalIn = 0;
   private nextOut = 0;
-  private readonly frame: Float64Array;
-  private readonly spec: Float64Array;
-  private readonly folded: Float64Array;
-  private readonly tmp: Float64Array;
   constructor(readonly fromRate: number, readonly toRate: number, private readonly down: number, d: Design) {
     this.H = d.halfWidth;
     const taps = 2 * this.H + 1;
     let size = 8192;
     while (size < 4 * taps) size <<= 1;
-    this.size = size;
     // Outputs per block must land on multiples of `down` in input time.
     this.step = Math.floor((size - (taps - 1)) / down) * down;
-    this.fft = new FFT(size);
     const h = new Float64Array(size);
     for (let k = -this.H; k <= this.H; k++) h[(k + size) % size] = kernel(d, k);
-    const hs = new Float64Array(2 * size);
-    this.fft.realTransform(hs, h);
-    this.gain = new Float64Array(size / 2 + 1);
-    for (let k = 0; k <= size / 2; k++) this.gain[k] = hs[2 * k];
-    const P = size / down;
-    this.foldFft = size % down === 0 && P >= 4 && (P & (P - 1)) === 0 ? new FFT(P) : null;
-    this.frame = new Float64Array(size);
-    this.spec = new Float64Array(2 * size);
-    this.folded = new Float64Array(2 * (this.foldFft ? P : size));
-    this.tmp = new Float64Array(2 * (this.foldFft ? P : size));
+    this.convolver = new FftConvolver(h);
   }
-  /** Filtered-and-decimated samples for the block whose first output is at input `start`. */
-  private filterBlock(start: number): Float64Array {
-    const { size, H, down, spec, gain } = this;
-    this.history.read(start - H, this.frame);
-    this.fft.realTransform(spec, this.frame);
-    const half = size / 2;
-    for (let k = 0; k <= half; k++) {
-      spec[2 * k] *= gain[k];
-      spec[2 * k + 1] *= gain[k];
-    }
-    // Bin k of the full spectrum via Hermitian symmetry.
-    const re = (k: number): number => (k <= half ? spec[2 * k] : spec[2 * (size - k)]);
-    const im = (k: number): number => (k <= half ? spec[2 * k + 1] : -spec[2 * (size - k) + 1]);
-    const z = this.folded;
-    if (this.foldFft) {
-      const P = size / down;
-      // The frame starts H samples before the block, so decimated output i is at index
-      // (H + i·down) / down: H is a multiple of `down` (see createResampler).
-      for (let k = 0; k < P; k++) {
-        let a = 0;
-        let b = 0;
-        for (let m = 0, j = k; m < down; m++, j += P) {
-          if (j <= half) {
-            a += spec[2 * j];
-            b += spec[2 * j + 1];
-          } else {
-            a += spec[2 * (size - j)];
-            b -= spec[2 * (size - j) + 1];
-          }
-        }
-        z[2 * k] = a / down;
-        z[2 * k + 1] = b / down;
-      }
-      this.foldFft.inverseTransform(this.tmp, z);
-    } else {
-      for (let k = 0; k < size; k++) {
-        z[2 * k] = re(k);
-        z[2 * k + 1] = im(k);
-      }
-      this.fft.inverseTransform(this.tmp, z);
-    }
-    return this.tmp;
+  /** The filtered block whose output i (at input `start` + i·down) is at index H + i·down. */
+  private filterBlock(start: number): Float32Array {
+    this.history.readInto(start - this.H, this.convolver.input());
+    return this.convolver.convolve();
   }
   private produce(final: boolean): Float32Array {
     const { step, H, down } = this;
@@ -303,12 +243,7 @@ class FftDecimator implements Resampler {
       const y = this.filterBlock(blockStart);
       const count = Math.min(step / down, totalOut - firstOut);
       const out = new Float32Array(count);
-      if (this.foldFft) {
-        const o = H / down;
-        for (let i = 0; i < count; i++) out[i] = y[2 * (o + i)];
-      } else {
-        for (let i = 0; i < count; i++) out[i] = y[2 * (H + i * down)];
-      }
+      for (let i = 0; i < count; i++) out[i] = y[H + i * down];
       chunks.push(out);
       produced += count;
       this.nextOut += count;

@@ -114,3 +114,55 @@ function binPart(heap: Float32Array, o: number, size: number, k: number, part: 0
   return part === 1 && mirrored ? -v : v;
 }
 
+
+/**
+ * Circular convolution of `size`-point real frames with one fixed kernel, by PFFFT: forward
+ * transform, multiply by the kernel's spectrum, inverse transform, all in WASM memory in PFFFT's
+ * internal bin order (no reordering). The building block of FFT overlap-save filtering.
+ */
+export class FftConvolver {
+  private readonly setup: number;
+  private readonly inputPtr: number;
+  private readonly spectrumPtr: number;
+  private readonly productPtr: number;
+  private readonly kernelPtr: number;
+  private readonly workPtr: number;
+  private inputView?: Float32Array;
+  private outputView?: Float32Array;
+
+  /** @param kernel `size` taps, circularly placed (tap −k at size − k); size a power of two ≥ 32 */
+  constructor(kernel: ArrayLike<number>) {
+    const size = kernel.length;
+    if (!(size >= 32 && (size & (size - 1)) === 0)) throw new RangeError(`PFFFT convolution needs a power of two ≥ 32, got ${size}`);
+    this.size = size;
+    this.setup = wasm._pffft_new_setup(size, 0);
+    if (!this.setup) throw new Error(`PFFFT cannot set up a ${size}-point real transform`);
+    const alloc = () => wasm._pffft_aligned_malloc(size * 4);
+    this.inputPtr = alloc();
+    this.spectrumPtr = alloc();
+    this.productPtr = alloc();
+    this.kernelPtr = alloc();
+    this.workPtr = alloc();
+    wasm.HEAPF32.set(Float32Array.from(kernel), this.inputPtr >> 2);
+    wasm._pffft_transform(this.setup, this.inputPtr, this.kernelPtr, this.workPtr, 0);
+  }
+
+  readonly size: number;
+
+  /** The frame to filter: write `size` samples here, then call {@link convolve}. */
+  input(): Float32Array {
+    if (this.inputView?.buffer !== wasm.HEAPF32.buffer) this.inputView = wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
+    return this.inputView;
+  }
+
+  /** The frame in {@link input} circularly convolved with the kernel (a view, valid until the next call). */
+  convolve(): Float32Array {
+    wasm._pffft_transform(this.setup, this.inputPtr, this.spectrumPtr, this.workPtr, 0);
+    wasm.HEAPF32.fill(0, this.productPtr >> 2, (this.productPtr >> 2) + this.size);
+    wasm._pffft_zconvolve_accumulate(this.setup, this.spectrumPtr, this.kernelPtr, this.productPtr, 1 / this.size);
+    // The inverse writes over the input frame, which the caller refills next time anyway.
+    wasm._pffft_transform(this.setup, this.productPtr, this.inputPtr, this.workPtr, 1);
+    if (this.outputView?.buffer !== wasm.HEAPF32.buffer) this.outputView = wasm.HEAPF32.subarray(this.inputPtr >> 2, (this.inputPtr >> 2) + this.size);
+    return this.outputView;
+  }
+}

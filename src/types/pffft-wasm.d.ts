@@ -12,6 +12,10 @@ declare module '@echogarden/pffft-wasm/simd' {
     _pffft_aligned_free(ptr: number): void;
     /** `direction` 0 = forward. Ordered real output: [DC, Nyquist, re1, im1, re2, im2, …]. */
     _pffft_transform_ordered(setup: number, input: number, output: number, work: number, direction: number): void;
+    /** As `_pffft_transform_ordered` (direction 1 = backward, unnormalised), in PFFFT's internal bin order. */
+    _pffft_transform(setup: number, input: number, output: number, work: number, direction: number): void;
+    /** `ab += a · b · scaling` for spectra in the internal order of `_pffft_transform`. */
+    _pffft_zconvolve_accumulate(setup: number, a: number, b: number, ab: number, scaling: number): void;
   }
   const createModule: (options?: Record<string, unknown>) => Promise<PffftModule>;
   export default createModule;
