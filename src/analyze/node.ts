@@ -10,15 +10,14 @@ import { extractFeaturesFromFile } from '../features/extract-file.ts';
 import { useBackend, type BackendName } from '../models/backend.ts';
 import { loadLayersModel } from '../models/io.ts';
 import { analyzeAudio, analyzeFeatures, type AnalyzeOptions } from './analyze.ts';
-import { modelFeatureSet, parseModelCardText, type EmotionModel } from './emotion-model.ts';
+import { modelFeatureSet, parseModelCardText, type EmotionModel, type ModelCard } from './emotion-model.ts';
 import type { AnalysisResult } from './types.ts';
 
 /** The model shipped with the package. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/default');
 
-/** Reads `<dir>/sentio.json` and its ensemble members. */
-export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: BackendName = 'wasm'): Promise<EmotionModel> {
-  await useBackend(backend);
+/** Reads and checks `<dir>/sentio.json` (cheap: loads no network). */
+export async function readModelCard(dir: string = DEFAULT_MODEL_DIR): Promise<ModelCard> {
   const cardPath = join(dir, 'sentio.json');
   let text: string;
   try {
@@ -26,7 +25,13 @@ export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: Backen
   } catch {
     throw new Error(`${dir}: not a Sentio model folder (no readable sentio.json)`);
   }
-  const card = parseModelCardText(text, cardPath);
+  return parseModelCardText(text, cardPath);
+}
+
+/** Reads `<dir>/sentio.json` and its ensemble members. */
+export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: BackendName = 'wasm'): Promise<EmotionModel> {
+  await useBackend(backend);
+  const card = await readModelCard(dir);
   const members = [];
   for (const m of card.members) members.push(await loadLayersModel(join(dir, m)));
   return { card, members };

@@ -1,21 +1,54 @@
 /**
- * Worker thread for `sentio analyze` on folders: loads the model once, then analyses the
- * paths the main thread sends, one at a time, posting back each result or error.
+ * Worker thread of the analysis pool (`pool.ts`): loads the model once, then analyses the
+ * files it is sent strictly one after another (a file queued while another is analysed
+ * waits, so two analyses never interleave and memory stays that of one file).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError } from '../cli/report.ts';
 import { analyze, loadModel } from './node.ts';
+import type { EmotionModel } from './emotion-model.ts';
 import type { AnalysisFailure, AnalysisResult } from './types.ts';
 
-export type WorkerReply = { id: number; result: AnalysisResult } | { id: number; failure: AnalysisFailure };
+export interface WorkerRequest {
+  id: number;
+  path: string;
+}
 
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'fatal'; error: string }
+  | { kind: 'result'; id: number; result: AnalysisResult }
+  | { kind: 'failure'; id: number; failure: AnalysisFailure };
+
+const port = parentPort!;
 const { modelDir } = workerData as { modelDir: string };
-const model = await loadModel(modelDir);
-parentPort!.on('message', async (job: { id: number; path: string }) => {
-  try {
-    parentPort!.postMessage({ id: job.id, result: await analyze(job.path, { model }) } satisfies WorkerReply);
-  } catch (e) {
-    parentPort!.postMessage({ id: job.id, failure: { file: job.path, error: describeError(e, false) } } satisfies WorkerReply);
+const queue: WorkerRequest[] = [];
+let model: EmotionModel;
+let busy = false;
+
+async function drain(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    let reply: WorkerReply;
+    try {
+      reply = { kind: 'result', id: job.id, result: await analyze(job.path, { model }) };
+    } catch (e) {
+      reply = { kind: 'failure', id: job.id, failure: { file: job.path, error: describeError(e, false) } };
+    }
+    port.postMessage(reply);
   }
+  busy = false;
+}
+
+try {
+  model = await loadModel(modelDir);
+} catch (e) {
+  port.postMessage({ kind: 'fatal', error: describeError(e, false) } satisfies WorkerReply);
+  process.exit(1);
+}
+port.on('message', (job: WorkerRequest) => {
+  queue.push(job);
+  void drain();
 });
-parentPort!.postMessage('ready');
+port.postMessage({ kind: 'ready' } satisfies WorkerReply);

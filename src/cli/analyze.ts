@@ -7,12 +7,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { ANALYZE_FORMATS, createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
-import { analyze, DEFAULT_MODEL_DIR, loadModel } from '../analyze/node.ts';
+import { analyze, DEFAULT_MODEL_DIR, loadModel, readModelCard } from '../analyze/node.ts';
 import { silenceWarning } from '../analyze/silence.ts';
 import type { AnalysisResult } from '../analyze/types.ts';
-import type { WorkerReply } from '../analyze/worker.ts';
+import { analyzeOnPool } from '../analyze/pool.ts';
 import type { Console } from './features.ts';
 import { expandInputs } from './inputs.ts';
 import { fileProgress, printAbove } from './progress.ts';
@@ -62,37 +61,6 @@ function interruptionHint(inputs: readonly string[], o: AnalyzeCommandOptions, c
   return `${head}; results so far are in ${o.out}. Continue with: ${resumeCommand(inputs, o)}`;
 }
 
-/** Runs `paths` on `jobs` worker threads, calling `onRecord` as each finishes (in completion order). */
-async function analyzeOnWorkers(paths: string[], modelDir: string, jobs: number, onRecord: (r: AnalysisRecord) => Promise<void>): Promise<void> {
-  // Built (dist/*.js): the compiled worker. From source under tsx: a bootstrap that registers
-  // tsx in the worker first, since worker threads do not inherit the loader.
-  const workerUrl = import.meta.url.endsWith('.ts') ? new URL('../analyze/worker-bootstrap.mjs', import.meta.url) : new URL('../analyze/worker.js', import.meta.url);
-  let next = 0;
-  let pending = Promise.resolve();
-  const runWorker = () =>
-    new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { workerData: { modelDir } });
-      const send = () => {
-        if (next >= paths.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        const id = next++;
-        worker.postMessage({ id, path: paths[id] });
-      };
-      worker.on('message', (m: 'ready' | WorkerReply) => {
-        if (m === 'ready') return send();
-        const record: AnalysisRecord = 'result' in m ? m.result : m.failure;
-        // Serialise writes so records never interleave.
-        pending = pending.then(() => onRecord(record));
-        void pending.then(send, reject);
-      });
-      worker.on('error', reject);
-    });
-  await Promise.all(Array.from({ length: jobs }, runWorker));
-  await pending;
-}
-
 export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions, io: Console): Promise<number> {
   if (!(ANALYZE_FORMATS as readonly string[]).includes(o.format)) throw new UsageError(`unknown format '${o.format}' (use ${ANALYZE_FORMATS.join(', ')})`);
   if (inputs.length === 0) throw new UsageError('no input files given');
@@ -103,7 +71,8 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   const { files, fromFolder } = await expandInputs(inputs);
   if (files.length === 0) throw new UsageError(`no audio files found in ${inputs.join(', ')}`);
   const modelDir = o.model ?? DEFAULT_MODEL_DIR;
-  const model = await loadModel(modelDir); // fails early (exit 1) with the folder named
+  // Fails early (exit 1) with the folder named; the network itself loads where it runs.
+  await readModelCard(modelDir);
 
   // Output: a streaming writer for jsonl/json/csv (file or stdout); the table is printed at the end.
   const format = o.format as OutputFormat | 'table';
@@ -184,6 +153,7 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   try {
     const jobs = Math.min(jobsLimit, todo.length);
     if (jobs <= 1) {
+      const model = await loadModel(modelDir);
       for (const f of todo) {
         if (interrupted) break;
         try {
@@ -193,11 +163,9 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
         }
       }
     } else {
-      await analyzeOnWorkers(
+      await analyzeOnPool(
         todo.map((f) => f.path),
-        modelDir,
-        jobs,
-        onRecord,
+        { modelDir, jobs, onRecord },
       );
     }
   } finally {
