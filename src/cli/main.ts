@@ -88,7 +88,7 @@ export async function main(argv: string[], io: Console & Partial<LiveIo> = { std
     .option('-j, --jobs <n>', 'worker threads for several files (default: number of cores)')
     .option('--no-progress', 'no progress bar')
     .option('-v, --verbose', 'stack traces on errors')
-    .addHelpText('after', `\nOutput: table (for people), jsonl (one JSON object per file), json (an array of them), csv (one row per 0.5 s).\nEach JSON object: {"file", "duration", "hopSeconds": 0.5, "timeline": [{"time", "valence", "arousal"}],\n"summary": {"valence", "arousal", "quadrant", "quadrantProbabilities", "tempo", "color"}}; a failed file is {"file", "error"}.\n\nExit codes: 0 all files analysed, 1 some inputs failed (the rest were written), 2 usage error.`)
+    .addHelpText('after', `\nOutput: table (for people), jsonl (one JSON object per file), json (an array of them), csv (one row per 0.5 s).\nEach JSON object: {"file", "duration", "hopSeconds": 0.5, "timeline": [{"time", "valence", "arousal"}],\n"silence": [{"start", "end"}], "summary": {"valence", "arousal", "quadrant", "quadrantProbabilities", "tempo", "color"}};\na failed file is {"file", "error"}. Stretches of 4 s or more below -60 dBFS are silence: valence 0, arousal -1,\nlisted in "silence", left out of the summary (all silent: quadrant and tempo null).\n\nExit codes: 0 all files analysed, 1 some inputs failed (the rest were written), 2 usage error,\n130 Ctrl-C (SIGINT), 143 SIGTERM: the output so far is closed and valid; continue with --resume.`)
     .action(async (inputs: string[], opts: Parameters<typeof analyzeCommand>[1]) => {
       exitCode = await (await import('./analyze.ts')).analyzeCommand(inputs, opts, io);
     });
