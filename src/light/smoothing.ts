@@ -157,6 +157,11 @@ export interface LightInputPoint {
   valence: number;
   arousal: number;
   latestLevelDb: number;
+  /**
+   * The analyser's silence flag for the segment the estimate describes (sentio analyze's silence
+   * rule): its valence/arousal are the neutral stand-in, not an estimate, so they are not smoothed.
+   */
+  silent?: boolean;
 }
 
 /**
@@ -202,6 +207,15 @@ export class LightMapper {
         silent: true,
         time: point.time,
       };
+    }
+    const held = this.smoother.current;
+    if (point.silent && held) {
+      // Music is back at the input but the analysed segment is still the silence before it
+      // (analysis trails the input by ~4 s): hold the last musical state rather than drift
+      // toward the neutral stand-in.
+      const quadrant = this.quadrants.current ?? quadrantOf(held.valence, held.arousal);
+      const { rgb, brightness } = lightColour(held.valence, held.arousal, this.colour);
+      return { rgb, brightness, valence: held.valence, arousal: held.arousal, quadrant, mood: moodWordInQuadrant(held.valence, held.arousal, quadrant), silent: false, time: point.time };
     }
     const { valence, arousal } = this.smoother.push(point.time, point.valence, point.arousal);
     const quadrant = this.quadrants.update(valence, arousal);

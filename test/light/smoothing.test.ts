@@ -159,6 +159,29 @@ test('LightMapper: silence shows the calm dim state, holds the estimate, ignores
   assert.deepEqual([fresh.silent, fresh.valence, fresh.arousal, fresh.quadrant, fresh.brightness], [true, 0, 0, 'Q1', 0.08]);
 });
 
+test('LightMapper: points the analyser marked silent hold the last musical state once the input is loud again', () => {
+  const m = new LightMapper();
+  const reference = new LightMapper();
+  for (let t = 0; t < 5; t += 0.5) {
+    m.push(point(t, 0.6, 0.5));
+    reference.push(point(t, 0.6, 0.5));
+  }
+  const last = reference.push(point(5, 0.6, 0.5));
+  m.push(point(5, 0.6, 0.5));
+  // Input loud again (latestLevelDb −20) while the analysed segments are still the silence.
+  for (let t = 5.5; t < 9; t += 0.5) {
+    const s = m.push({ ...point(t, 0, -1), silent: true });
+    assert.equal(s.silent, false);
+    assert.deepEqual([s.valence, s.arousal, s.quadrant, s.rgb, s.brightness], [last.valence, last.arousal, last.quadrant, last.rgb, last.brightness]);
+  }
+  // Without the flag the neutral stand-in would have pulled the lamp toward calm.
+  const unflagged = new LightMapper();
+  for (let t = 0; t <= 5; t += 0.5) unflagged.push(point(t, 0.6, 0.5));
+  let drift = unflagged.push(point(5.5, 0, -1));
+  for (let t = 6; t < 9; t += 0.5) drift = unflagged.push(point(t, 0, -1));
+  assert.ok(drift.arousal < last.arousal - 0.5, `unflagged arousal ${drift.arousal}`);
+});
+
 test('parseSmoothingConfig: defaults, valid values, and errors naming the key', () => {
   assert.deepEqual(parseSmoothingConfig(undefined), DEFAULT_SMOOTHING_OPTIONS);
   assert.deepEqual(parseSmoothingConfig({}), { timeConstantSeconds: 1, hysteresis: 0.08 });
