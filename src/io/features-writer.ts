@@ -14,35 +14,114 @@ export const FEATURE_FORMATS: readonly FeatureFormat[] = ['npy', 'csv', 'json'];
 const POWERS_OF_10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
 /**
- * `x` to 8 significant digits without trailing zeros, as `String(+x.toPrecision(8))` gives it
- * (enough for a float32 value in analysis); non-finite values become `null`. Written out with
- * integer arithmetic because toPrecision took a quarter of a whole `sentio features --format
- * json` run; the test checks the two agree.
+ * Sign, significant digits (trailing zeros removed) and decimal places of `x` rounded to 8
+ * significant digits, or null where exponent notation would appear (|x| < 1e-6 or ≥ 1e15) or
+ * x is 0 or not finite. Integer arithmetic: toPrecision took a quarter of a whole
+ * `sentio features --format json` run.
  */
-export function formatNumber8(x: number): string {
-  if (!Number.isFinite(x)) return 'null';
-  if (x === 0) return '0';
+function digits8(x: number, out: { digits: number; decimals: number }): boolean {
   const ax = Math.abs(x);
-  // Outside this range exponent notation appears; leave it to toPrecision.
-  if (ax < 1e-6 || ax >= 1e15) return String(+x.toPrecision(8));
+  if (!(ax >= 1e-6 && ax < 1e15)) return false;
   let decimals = 7 - Math.floor(Math.log10(ax));
   const scaled = (d: number) => (d >= 0 ? Math.round(ax * POWERS_OF_10[d]) : Math.round(ax / POWERS_OF_10[-d]));
   let digits = scaled(decimals);
   // log10 can be off by one next to a power of ten: keep exactly 8 digits.
   if (digits >= 1e8) digits = scaled(--decimals);
   else if (digits < 1e7) digits = scaled(++decimals);
-  const sign = x < 0 ? '-' : '';
-  if (decimals <= 0) return sign + String(digits * POWERS_OF_10[-decimals]);
-  while (decimals > 0 && digits % 10 === 0) {
-    digits /= 10;
-    decimals--;
+  if (decimals <= 0) {
+    digits *= POWERS_OF_10[-decimals];
+    decimals = 0;
+  } else {
+    while (decimals > 0 && digits % 10 === 0) {
+      digits /= 10;
+      decimals--;
+    }
   }
-  const s = String(digits);
-  if (decimals === 0) return sign + s;
-  if (s.length <= decimals) return `${sign}0.${'0'.repeat(decimals - s.length)}${s}`;
-  return `${sign}${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}`;
+  out.digits = digits;
+  out.decimals = decimals;
+  return true;
 }
-const num = formatNumber8;
+
+const scratch = { digits: 0, decimals: 0 };
+
+/**
+ * `x` to 8 significant digits without trailing zeros, as `String(+x.toPrecision(8))` gives it
+ * (enough for a float32 value in analysis); non-finite values become `null`.
+ */
+export function formatNumber8(x: number): string {
+  if (!Number.isFinite(x)) return 'null';
+  if (x === 0) return '0';
+  if (!digits8(x, scratch)) return String(+x.toPrecision(8));
+  const sign = x < 0 ? '-' : '';
+  const s = String(scratch.digits);
+  const d = scratch.decimals;
+  if (d === 0) return sign + s;
+  if (s.length <= d) return `${sign}0.${'0'.repeat(d - s.length)}${s}`;
+  return `${sign}${s.slice(0, s.length - d)}.${s.slice(s.length - d)}`;
+}
+
+/**
+ * ASCII text built straight into a byte buffer and flushed to a stream in large blocks: the
+ * JSON/CSV of a 3-minute log-mel spectrogram is a million numbers, and building strings for
+ * them (then encoding those) took a fifth of the whole command's time.
+ */
+export class AsciiWriter {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+  constructor(private readonly out: Writable) {}
+
+  text(s: string): void {
+    if (this.pos + s.length * 3 > this.buf.length) this.grow(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  byte(c: number): void {
+    if (this.pos + 1 > this.buf.length) this.grow(1);
+    this.buf[this.pos++] = c;
+  }
+
+  /** {@link formatNumber8}'s text of `x`, written without making a string. */
+  number8(x: number): void {
+    if (this.pos + 32 > this.buf.length) this.grow(32);
+    if (!Number.isFinite(x)) return this.text('null');
+    if (x === 0) return this.byte(48);
+    if (!digits8(x, scratch)) return this.text(String(+x.toPrecision(8)));
+    const b = this.buf;
+    if (x < 0) b[this.pos++] = 45; // '-'
+    let { digits } = scratch;
+    const { decimals } = scratch;
+    let length = 1;
+    while (POWERS_OF_10[length] <= digits) length++;
+    const width = Math.max(length, decimals + 1) + (decimals > 0 ? 1 : 0);
+    // Digits from the last one back; the decimal point sits `decimals` digits from the end.
+    let p = this.pos + width - 1;
+    for (let i = 0; i < Math.max(length, decimals + 1); i++) {
+      if (decimals > 0 && i === decimals) b[p--] = 46; // '.'
+      const d = digits % 10;
+      b[p--] = 48 + d;
+      digits = (digits - d) / 10;
+    }
+    this.pos += width;
+  }
+
+  /** Hands the bytes so far to the stream when the buffer is full enough (waits for drain). */
+  async maybeFlush(): Promise<void> {
+    if (this.pos >= 1 << 19) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pos === 0) return;
+    // A copy: the stream may still hold the slice when the buffer is refilled.
+    await write(this.out, Buffer.from(this.buf.subarray(0, this.pos)));
+    this.pos = 0;
+  }
+
+  private grow(extra: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+}
 
 async function write(out: Writable, chunk: string | Uint8Array): Promise<void> {
   if (!out.write(chunk)) await once(out, 'drain');
@@ -58,33 +137,34 @@ export async function writeFeatures(out: Writable, f: FeatureMatrix, format: Fea
     await write(out, bytes);
     return;
   }
+  const w = new AsciiWriter(out);
   if (format === 'csv') {
-    await write(out, ['time', ...f.columns].map(csvField).join(',') + '\n');
-    let block = '';
+    w.text(['time', ...f.columns].map(csvField).join(',') + '\n');
     for (let r = 0; r < rows; r++) {
-      let line = num(r * f.hopSeconds);
-      for (let c = 0; c < cols; c++) line += ',' + num(data[r * cols + c]);
-      block += line + '\n';
-      if (block.length > 1 << 16) {
-        await write(out, block);
-        block = '';
+      w.number8(r * f.hopSeconds);
+      for (let c = 0; c < cols; c++) {
+        w.byte(44); // ','
+        w.number8(data[r * cols + c]);
       }
+      w.byte(10);
+      await w.maybeFlush();
     }
-    if (block) await write(out, block);
+    await w.flush();
     return;
   }
-  await write(out, `{"set":${JSON.stringify(f.set)},"sampleRate":${f.sampleRate},"hopSeconds":${f.hopSeconds},"columns":${JSON.stringify(f.columns)},"frames":[`);
-  let block = '';
+  w.text(`{"set":${JSON.stringify(f.set)},"sampleRate":${f.sampleRate},"hopSeconds":${f.hopSeconds},"columns":${JSON.stringify(f.columns)},"frames":[`);
   for (let r = 0; r < rows; r++) {
-    const vals: string[] = new Array(cols);
-    for (let c = 0; c < cols; c++) vals[c] = num(data[r * cols + c]);
-    block += (r ? ',' : '') + '[' + vals.join(',') + ']';
-    if (block.length > 1 << 16) {
-      await write(out, block);
-      block = '';
+    if (r) w.byte(44);
+    w.byte(91); // '['
+    for (let c = 0; c < cols; c++) {
+      if (c) w.byte(44);
+      w.number8(data[r * cols + c]);
     }
+    w.byte(93); // ']'
+    await w.maybeFlush();
   }
-  await write(out, block + ']}\n');
+  w.text(']}\n');
+  await w.flush();
 }
 
 /** Writes `f` to a file at `path`. */
