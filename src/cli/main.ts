@@ -174,7 +174,7 @@ Examples:
   arecord -f S16_LE -r 48000 -c 2 | sentio live --rate 48000 --config lights.json   (all sink types: docs/lights.example.json)
 
 Each point (JSON Lines): {"time", "valence", "arousal", "quadrant", "color", "levelDb", "latestLevelDb",
-"emittedAt", "windowSeconds"}. A point describes the 8 s around its 0.5 s segment and is emitted 4.25 s after
+"emittedAt", "windowSeconds", "silent"} (silent: in a stretch of 4 s or more below -60 dBFS, as sentio analyze). A point describes the 8 s around its 0.5 s segment and is emitted 4.25 s after
 the segment starts; the first 4 s come from shorter windows unless --startup full-window.
 
 Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SIGINT), 143 SIGTERM.`)

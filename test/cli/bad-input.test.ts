@@ -68,7 +68,7 @@ const CASES: Record<string, Run[]> = {
   'NaN / Inf samples': [...both(at('nan'), 1, 'contains NaN or infinite samples (first at 0.005 s)'), ...both(at('inf'), 1, 'contains NaN or infinite samples (first at 0.005 s)')],
   silence: [
     { command: 'features', input: at('silence'), code: 0, message: 'audio is digital silence; features are at their floor values', line: (f) => `warning: ${f}: audio is digital silence; features are at their floor values` },
-    { command: 'analyze', input: at('silence'), code: 0 },
+    { command: 'analyze', input: at('silence'), code: 0, message: 'silent or near-silent (below -60 dBFS) for 3.0 of 3.0 s; no mood given' },
   ],
   'clip shorter than one frame': [
     { command: 'features', input: at('short'), args: ['--set', 'malik-logmel'], code: 1, message: "too short: 0.200 s of audio, feature set 'malik-logmel' needs at least 0.500 s" },
