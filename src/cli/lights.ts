@@ -3,8 +3,7 @@
  * final state), so a maker can check addresses and protocols before the music starts. Uses the
  * same config parsing and sinks as `sentio live`.
  */
-import { readFile } from 'node:fs/promises';
-import { buildLightSetup, parseLightConfig, sinkEntriesFromFlags, type LightFlags } from '../light/config.ts';
+import { buildLightSetup, loadLightConfig, type LightFlags } from '../light/config.ts';
 import { ConfigError } from '../light/sinks/config.ts';
 import type { LightState, SinkStatus } from '../light/types.ts';
 import type { Console } from './features.ts';
@@ -24,20 +23,7 @@ export async function lightsTestCommand(o: LightsTestOptions, io: Console): Prom
   if (!(seconds > 0 && seconds <= 10)) throw new UsageError(`--seconds must be a number in (0, 10], got '${o.seconds}'`);
   let config;
   try {
-    let json: unknown = {};
-    if (o.config) {
-      const text = await readFile(o.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new ConfigError(`${o.config}: cannot read the light config (${e.code ?? e.message})`);
-      });
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        throw new ConfigError(`${o.config}: not JSON (${(e as Error).message})`);
-      }
-    }
-    const base = parseLightConfig(json, o.config ?? 'flags');
-    const extra = sinkEntriesFromFlags(o);
-    config = extra.length ? parseLightConfig({ ...base.raw, sinks: [...base.raw.sinks, ...extra] }, o.config ?? 'flags') : base;
+    config = await loadLightConfig(o.config, o);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

@@ -4,7 +4,6 @@
  * config file or flags. Ctrl-C / SIGTERM and the end of input stop it within a second, leaving
  * every sink in its final state.
  */
-import { readFile } from 'node:fs/promises';
 import type { AudioInfo } from '../audio/decode.ts';
 import { AudioInputError } from '../audio/errors.ts';
 import { streamAudioFile } from '../audio/file.ts';
@@ -16,7 +15,7 @@ import { runLive } from '../analyze/live.ts';
 import { DEFAULT_MODEL_DIR, loadModel } from '../analyze/node.ts';
 import { modelFeatureSet } from '../analyze/emotion-model.ts';
 import { liveRateProblem, type LivePoint, type StartupMode } from '../analyze/stream.ts';
-import { buildLightSetup, parseLightConfig, sinkEntriesFromFlags, type LightFlags } from '../light/config.ts';
+import { buildLightSetup, loadLightConfig, type LightFlags } from '../light/config.ts';
 import { ConfigError } from '../light/sinks/config.ts';
 import { LightMapper } from '../light/smoothing.ts';
 import { FINAL_STATES, type FinalState } from '../light/types.ts';
@@ -73,9 +72,7 @@ export async function liveCommand(input: string | undefined, o: LiveCommandOptio
   if (o.final !== undefined && !(FINAL_STATES as readonly string[]).includes(o.final)) throw new UsageError(`--final must be one of ${FINAL_STATES.join(', ')}, got '${o.final}'`);
   let config;
   try {
-    const fromFile = o.config ? parseLightConfig(await readConfig(o.config), o.config) : parseLightConfig({}, 'flags');
-    const extra = sinkEntriesFromFlags(o);
-    config = extra.length ? parseLightConfig({ ...fromFile.raw, sinks: [...fromFile.raw.sinks, ...extra] }, o.config ?? 'flags') : fromFile;
+    config = await loadLightConfig(o.config, o);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -150,20 +147,6 @@ export async function liveCommand(input: string | undefined, o: LiveCommandOptio
   }
   if (summary.points === 0) io.stderr.write(`sentio live: ${name}: ${summary.seconds.toFixed(2)} s of audio, no point emitted\n`);
   return EXIT.ok;
-}
-
-async function readConfig(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`${path}: cannot read the light config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${path}: not JSON (${(e as Error).message})`);
-  }
 }
 
 export const LIVE_ENCODINGS = PCM_ENCODINGS;

@@ -12,6 +12,7 @@
  *     "sinks": [ { "type": "wled-ddp", "host": "192.168.1.40", "pixels": 60 }, ... ]
  *   }
  */
+import { readFile } from 'node:fs/promises';
 import { parseColourConfig, type ColourOptions } from './palette.ts';
 import { parseSmoothingConfig, type SmoothingOptions } from './smoothing.ts';
 import { asObject, checkKeys, choiceOption, ConfigError, numberOption, type CommonSinkOptions, type ConfigObject } from './sinks/config.ts';
@@ -119,4 +120,29 @@ export function sinkEntriesFromFlags(flags: LightFlags): ConfigObject[] {
     entries.push({ type: 'mqtt-light', url: flags.mqttLight, topic: flags.mqttTopic });
   } else if (flags.mqttTopic) throw new ConfigError('--mqtt-topic: goes with --mqtt-light');
   return entries;
+}
+
+/**
+ * The light config of a command: the file `file` (none: an empty config), with the entries of
+ * the sink flags appended to its sinks, checked as one. Throws a ConfigError naming the file.
+ */
+export async function loadLightConfig(file: string | undefined, flags: LightFlags): Promise<LightConfig> {
+  let json: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${file}: cannot read the light config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(`${file}: not JSON (${(e as Error).message})`);
+    }
+  }
+  const source = file || 'flags';
+  const base = parseLightConfig(json, source);
+  const extra = sinkEntriesFromFlags(flags);
+  return extra.length ? parseLightConfig({ ...base.raw, sinks: [...base.raw.sinks, ...extra] }, source) : base;
 }
