@@ -39,14 +39,17 @@ export async function loadModel(dir: string = DEFAULT_MODEL_DIR, backend: Backen
 
 let defaultModel: Promise<EmotionModel> | undefined;
 
-export interface NodeAnalyzeOptions extends Partial<AnalyzeOptions> {}
+export interface NodeAnalyzeOptions extends Partial<AnalyzeOptions> {
+  /** For a path: decode on a worker thread while this one computes (see `extractFeaturesFromFile`). */
+  decodeOnThread?: boolean;
+}
 
 /** Analyses a file path, encoded bytes, or raw samples with `options.model` (default: the bundled model). */
 export async function analyze(input: string | Uint8Array | ArrayBuffer | Float32Array, options: NodeAnalyzeOptions = {}): Promise<AnalysisResult> {
   const model = options.model ?? (await (defaultModel ??= loadModel()));
   if (typeof input === 'string') {
     await checkAudioPath(input);
-    return analyzeFeatures(input, await extractFeaturesFromFile(input, modelFeatureSet(model.card)), model);
+    return analyzeFeatures(input, await extractFeaturesFromFile(input, modelFeatureSet(model.card), { decodeOnThread: options.decodeOnThread }), model);
   }
   return analyzeAudio(input, { ...options, model });
 }

@@ -10,7 +10,8 @@
  * worker takes its place.
  */
 import { stat } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingModule, startWorker } from '../worker-thread.ts';
 import type { AnalysisRecord } from './format.ts';
 import type { WorkerReply, WorkerRequest } from './worker.ts';
 
@@ -27,9 +28,7 @@ export interface PoolOptions {
   workerUrl?: URL;
 }
 
-/** Built (dist/*.js): the compiled worker. From source under tsx: a bootstrap that registers
- *  tsx in the worker first, since worker threads do not inherit the loader. */
-const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : new URL('./worker.js', import.meta.url);
+const WORKER_URL = siblingModule(import.meta.url, 'worker');
 
 /** Thrown when a worker cannot start (e.g. the model does not load): nothing can be analysed. */
 export class PoolStartError extends Error {}
@@ -70,7 +69,7 @@ export async function analyzeOnPool(paths: readonly string[], o: PoolOptions): P
     };
 
     const start = () => {
-      const worker = new Worker(o.workerUrl ?? WORKER_URL, { workerData: { modelDir: o.modelDir } });
+      const worker = startWorker(o.workerUrl ?? WORKER_URL, { modelDir: o.modelDir });
       live.add(worker);
       /** Files sent to this worker and not answered yet, in the order it analyses them. */
       const inFlight: { id: number; path: string }[] = [];

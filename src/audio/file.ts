@@ -19,12 +19,18 @@ export async function checkAudioPath(path: string): Promise<number> {
   return s.size;
 }
 
-/** Streams a file's audio as mono chunks at the output rate, reading 1 MiB at a time. */
-export async function* streamAudioFile(path: string, options: Omit<DecodeOptions, 'name'> = {}, onInfo?: (info: AudioInfo) => void): AsyncGenerator<Float32Array> {
+export interface FileDecodeOptions extends Omit<DecodeOptions, 'name'> {
+  /** Bytes read from the file at a time (default 1 MiB); each read is decoded into one chunk or more. */
+  readChunkBytes?: number;
+}
+
+/** Streams a file's audio as mono chunks at the output rate. */
+export async function* streamAudioFile(path: string, options: FileDecodeOptions = {}, onInfo?: (info: AudioInfo) => void): AsyncGenerator<Float32Array> {
   await checkAudioPath(path);
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const { readChunkBytes = 1 << 20, ...decodeOptions } = options;
+  const stream = createReadStream(path, { highWaterMark: readChunkBytes });
   try {
-    yield* decodeStream(stream as AsyncIterable<Uint8Array>, { ...options, name: path }, onInfo);
+    yield* decodeStream(stream as AsyncIterable<Uint8Array>, { ...decodeOptions, name: path }, onInfo);
   } finally {
     stream.destroy();
   }

@@ -154,10 +154,12 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
     const jobs = Math.min(jobsLimit, todo.length);
     if (jobs <= 1) {
       const model = await loadModel(modelDir);
+      // One file at a time: a spare core decodes while this thread computes.
+      const decodeOnThread = availableParallelism() > 1;
       for (const f of todo) {
         if (interrupted) break;
         try {
-          await onRecord(await analyze(f.path, { model }));
+          await onRecord(await analyze(f.path, { model, decodeOnThread }));
         } catch (e) {
           await onRecord({ file: f.path, error: describeError(e, o.verbose ?? false) });
         }

@@ -1,5 +1,6 @@
 /** `sentio features`: audio files or folders → feature matrices as .npy, CSV or JSON. */
 import { mkdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { getFeatureSet } from '../features/index.ts';
@@ -60,13 +61,16 @@ export async function featuresCommand(inputs: string[], o: FeaturesCommandOption
   if (outDir) await mkdir(outDir, { recursive: true });
   if (outFile) await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
 
+  // Files go one after another: with a second core, each is decoded there while this thread
+  // computes the features of what is already decoded.
+  const decodeOnThread = availableParallelism() > 1;
   const bar = fileProgress(io, 'features', (o.progress ?? true) && files.length > 1);
   bar?.start(files.length, 0, { file: '' });
   const failures: Failure[] = [];
   for (const f of files) {
     bar?.update({ file: path.basename(f.path) });
     try {
-      const r = await extractFeaturesFromFile(f.path, set);
+      const r = await extractFeaturesFromFile(f.path, set, { decodeOnThread });
       if (r.peak === 0) printAbove(io, bar, `warning: ${f.path}: audio is digital silence; features are at their floor values`);
       if (outDir) {
         const target = path.join(outDir, `${f.relative}.${set.name}.${format}`);
