@@ -24,9 +24,10 @@ export async function* paceRealtime(chunks: AsyncIterable<Float32Array>, sampleR
   let released = 0;
   for await (const part of rechunk(chunks, piece)) {
     start ??= now();
-    // A piece is due when the audio before it has "played".
-    const wait = start + (released / sampleRate) * 1000 - now();
-    if (wait > 1) await sleep(wait);
+    // A piece is due when the audio before it has "played". Timers may fire a little early
+    // (libuv counts whole milliseconds): wait again until it is due, never release it early.
+    const due = start + (released / sampleRate) * 1000;
+    while (now() < due) await sleep(Math.max(1, Math.ceil(due - now())));
     released += part.length;
     yield part;
   }
