@@ -21,7 +21,7 @@ import { LightMapper } from '../light/smoothing.ts';
 import { FINAL_STATES, type FinalState } from '../light/types.ts';
 import type { Console } from './features.ts';
 import { LiveView } from './live-view.ts';
-import { EXIT, UsageError } from './report.ts';
+import { EXIT, SIGNAL_EXIT, UsageError } from './report.ts';
 
 export interface LiveCommandOptions extends LightFlags {
   model?: string;
@@ -38,8 +38,7 @@ export interface LiveCommandOptions extends LightFlags {
   verbose?: boolean;
 }
 
-/** Exit codes of a run stopped by a signal (128 + the signal number, as shells report them). */
-export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export { SIGNAL_EXIT };
 
 export interface LiveIo extends Console {
   /** Raw PCM input (process.stdin). */

@@ -18,6 +18,7 @@ import type { evalCommand } from './eval.ts';
 import type { searchCommand } from './search.ts';
 import type { liveCommand, LiveIo } from './live.ts';
 import type { lightsTestCommand } from './lights.ts';
+import type { serveCommand } from './serve.ts';
 import { registerReproduceCommand } from './reproduce.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
 
@@ -185,6 +186,39 @@ Exit codes: 0 end of input, 1 bad audio, 2 usage or config error, 130 Ctrl-C (SI
       } finally {
         live.release();
       }
+    });
+
+  program
+    .command('serve')
+    .description('serve the web page on this machine; with a light config, the live points of the page drive the lights (WLED, MQTT / Home Assistant, Hue, WebSocket)')
+    .option('-p, --port <port>', 'port (0: any free one)', '8080')
+    .option('--host <address>', 'address to listen on: 127.0.0.1 is this machine only; 0.0.0.0 (or an address of this machine) opens it to the network', '127.0.0.1')
+    .option('--allow-host <name>', 'one more name the page is opened at (a DNS name, a reverse proxy); repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--root <dir>', "folder to serve (default: the package's own dist/web)")
+    .option('-c, --config <file>', 'light configuration (JSON), as for sentio live: colour, smoothing, final, delayMs, sinks')
+    .option('--wled <host[:port]>', 'drive a WLED strip over DDP (port 4048)')
+    .option('--pixels <n>', 'pixels of the --wled strip (default 30)')
+    .option('--home-assistant <url>', 'publish to Home Assistant (MQTT discovery), e.g. mqtt://127.0.0.1:1883')
+    .option('--mqtt-light <url>', 'drive an MQTT light speaking the Home Assistant JSON schema (with --mqtt-topic)')
+    .option('--mqtt-topic <topic>', 'command topic of the --mqtt-light')
+    .option('--websocket <[host:]port>', 'broadcast every frame as JSON to WebSocket clients')
+    .addOption(new Option('--final <state>', "what the lights are left showing at the end (default: the config's, else restore)").choices([...FINAL_STATES]))
+    .option('-v, --verbose', 'stack traces on errors')
+    .addHelpText('after', `
+Examples:
+  sentio serve                                  # http://127.0.0.1:8080/: the page, analysis in the browser
+  sentio serve --config lights.json             # and the page's live points drive these lights
+  sentio serve --wled 192.168.1.40 --pixels 60 --final off
+  sentio serve --host 0.0.0.0 --port 8080       # reachable from the network (a warning says so)
+
+The page finds the bridge at GET /sentio-serve.json ({"bridge": true, "token"} with lights, {"bridge": false}
+without) and sends one point per 0.5 s over the WebSocket /bridge?token=... Only this server's own page may
+connect (its Origin, the per-run token); the newest connection drives the lights.
+
+Exit codes: 1 the page is not built or the port cannot be used, 2 usage or config error,
+130 Ctrl-C (SIGINT), 143 SIGTERM: the lights were left in their final state.`)
+    .action(async (opts: Parameters<typeof serveCommand>[0]) => {
+      exitCode = await (await import('./serve.ts')).serveCommand(opts, io);
     });
 
   const lights = program.command('lights').description('check the lights that sentio live drives');

@@ -11,6 +11,9 @@ export const EXIT = {
   usage: 2,
 } as const;
 
+/** Exit codes of a run stopped by a signal (128 + the signal number, as shells report them). */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
 export class UsageError extends Error {}
 
 /** One-line description of an error; the stack only with --verbose. */
