@@ -1,7 +1,9 @@
 /**
  * Builds the browser bundle: `dist/web/sentio.js` (src/browser.ts as one ES module) plus what it
  * loads at run time beside it — the tfjs wasm backend binaries, PFFFT's pffft.wasm, the default
- * model folder — and the demo page `web/index.html`. Serve `dist/web/` over HTTP.
+ * model folder — and the web app: `web/index.html`, `app.js` (web/app.ts, which imports the
+ * bundle as `./sentio.js` at run time) and `capture-worklet.js` (the microphone's AudioWorklet).
+ * Serve `dist/web/` over HTTP.
  *
  *     npm run build:web [-- --out DIR]
  */
@@ -29,6 +31,18 @@ const optionalDecoders: Plugin = {
         return { path: args.path, external: true };
       }
     });
+  },
+};
+
+/**
+ * The app reaches Sentio through the bundle's own `./sentio.js`, left as a run-time import: one
+ * copy of the library (and of tfjs) in the page, and `import.meta.url` in the bundle still
+ * finds the wasm files and the model beside it.
+ */
+const bundleAsImport: Plugin = {
+  name: 'sentio-bundle-external',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/sentio\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -60,6 +74,18 @@ export async function buildWeb(outDir = join(root, 'dist/web')): Promise<string>
   const pffft = join(dirname(require.resolve('@echogarden/pffft-wasm/simd')), 'pffft.wasm');
   await copyFile(pffft, join(outDir, 'pffft.wasm'));
   await cp(join(root, 'models/default'), join(outDir, 'models/default'), { recursive: true });
+  await build({
+    entryPoints: { app: join(root, 'web/app.ts'), 'capture-worklet': join(root, 'web/capture-worklet.ts') },
+    outdir: outDir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    plugins: [bundleAsImport],
+  });
   await copyFile(join(root, 'web/index.html'), join(outDir, 'index.html'));
   return bundle;
 }
@@ -67,5 +93,5 @@ export async function buildWeb(outDir = join(root, 'dist/web')): Promise<string>
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const i = process.argv.indexOf('--out');
   const out = await buildWeb(i > 0 ? resolve(process.argv[i + 1]) : undefined);
-  console.log(`wrote ${out} (+ wasm files, models/default, index.html)`);
+  console.log(`wrote ${out} (+ wasm files, models/default, index.html, app.js, capture-worklet.js)`);
 }

@@ -12,7 +12,7 @@
  *     const result = await analyze(fileInput.files[0]);   // a File, Blob, bytes or samples
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { analyzeAudio, type AnalyzeOptions } from './analyze/analyze.ts';
+import { analyzeFeatures, extractAudio, type AnalyzeOptions } from './analyze/analyze.ts';
 import { parseModelCardText, type EmotionModel } from './analyze/emotion-model.ts';
 import type { AnalysisResult } from './analyze/types.ts';
 import { tf, useBackend, type BackendName } from './models/backend.ts';
@@ -25,6 +25,29 @@ export { SILENCE_GATE_DB, MIN_SILENCE_SECONDS, SILENT_POINT, silentPoints } from
 export type { EmotionModel, ModelCard } from './analyze/emotion-model.ts';
 export { emotionToHex, emotionToRgb, moodWord } from './light/color.ts';
 export { AudioInputError } from './audio/errors.ts';
+// What the web app (web/) builds on: the live analyser, the lamp, the CLI's output formats and the lights bridge.
+export { HOP_SECONDS } from './analyze/emotion-model.ts';
+export { quadrantOf, type Quadrant } from './data/types.ts';
+export { EmotionStream, liveRateProblem, LIVE_RATE_RANGE_HZ, type EmotionStreamOptions, type LivePoint, type StartupMode } from './analyze/stream.ts';
+export { pointIndexAt, playbackLightStates, playbackPoints } from './analyze/playback.ts';
+export { SILENCE_COLOR, SILENT_MOOD } from './analyze/silence.ts';
+export { CSV_HEADER, JSON_ARRAY_OPEN, jsonArrayClose, jsonArrayElement, livePointLine, toCsvRows, toJsonLine } from './analyze/records.ts';
+export { hexToRgb, rgbToHex, type Rgb } from './light/color.ts';
+export { DEFAULT_COLOUR_OPTIONS } from './light/palette.ts';
+export { DEFAULT_SMOOTHING_OPTIONS, LightMapper, SILENCE_MOOD, type LightInputPoint } from './light/smoothing.ts';
+export { frameRgb } from './light/sinks/sink.ts';
+export type { LightState } from './light/types.ts';
+export {
+  BRIDGE_INFO_PATH,
+  BRIDGE_MAX_MESSAGE_BYTES,
+  BRIDGE_PATH,
+  bridgeSocketUrl,
+  parseBridgeInfo,
+  pointMessage,
+  validatePoint,
+  type BridgePoint,
+  type PointValidation,
+} from './light/bridge-protocol.ts';
 
 /** The folder this module was loaded from: the bundle's `.wasm` files and `models/` sit there. */
 const HERE = new URL('./', import.meta.url);
@@ -72,8 +95,20 @@ export interface BrowserAnalyzeOptions extends Partial<AnalyzeOptions> {}
 
 /** Analyses a File/Blob or encoded bytes (WAV, MP3, FLAC, OGG, Opus), or raw mono samples. */
 export async function analyze(input: Blob | ArrayBuffer | Uint8Array | Float32Array, options: BrowserAnalyzeOptions = {}): Promise<AnalysisResult> {
+  return (await analyzeWithLevels(input, options)).result;
+}
+
+/** A file's analysis and the RMS level of each of its 0.5 s segments, dBFS (what the page's lamp gate reads). */
+export interface AnalysisWithLevels {
+  result: AnalysisResult;
+  segmentLevelsDb: number[];
+}
+
+/** {@link analyze}, also giving the segment levels the analysis metered on the same pass. */
+export async function analyzeWithLevels(input: Blob | ArrayBuffer | Uint8Array | Float32Array, options: BrowserAnalyzeOptions = {}): Promise<AnalysisWithLevels> {
   const model = options.model ?? (await (defaultModel ??= loadModel()));
   const name = options.name ?? (typeof File !== 'undefined' && input instanceof File ? input.name : 'buffer');
   const source = input instanceof Blob ? new Uint8Array(await input.arrayBuffer()) : input;
-  return analyzeAudio(source, { ...options, model, name });
+  const extraction = await extractAudio(source, { ...options, model, name });
+  return { result: analyzeFeatures(name, extraction, model), segmentLevelsDb: extraction.segmentLevelsDb };
 }

@@ -143,22 +143,29 @@ export interface AnalyzeOptions {
   sampleRate?: number;
 }
 
-/** Analyses encoded audio bytes, a byte stream, or raw mono samples (`Float32Array` + `sampleRate`). */
-export function analyzeAudio(input: ByteSource | Float32Array, options: AnalyzeOptions): Promise<AnalysisResult> {
+/**
+ * The model's frame features of encoded audio bytes, a byte stream, or raw mono samples
+ * (`Float32Array` + `sampleRate`), with the 0.5 s segment levels the silence gate reads: what
+ * {@link analyzeAudio} analyses. The web page uses the levels for its lamp.
+ */
+export function extractAudio(input: ByteSource | Float32Array, options: AnalyzeOptions): Promise<ExtractionResult> {
   const name = options.name ?? 'buffer';
+  const set = modelFeatureSet(options.model.card);
   if (input instanceof Float32Array) {
     const sampleRate = options.sampleRate;
     if (!sampleRate || !(sampleRate > 0)) throw new AudioInputError(name, 'raw samples need options.sampleRate');
     for (let i = 0; i < input.length; i++) if (!Number.isFinite(input[i])) throw new AudioInputError(name, `sample ${i} is not a finite number`);
-    return analyzeChunks(
-      name,
-      (onInfo) =>
-        (async function* () {
-          onInfo({ format: 'pcm', sourceSampleRate: sampleRate, channels: 1, sampleRate });
-          yield input;
-        })(),
-      options.model,
+    return extractFromChunks(name, set, (onInfo) =>
+      (async function* () {
+        onInfo({ format: 'pcm', sourceSampleRate: sampleRate, channels: 1, sampleRate });
+        yield input;
+      })(),
     );
   }
-  return analyzeChunks(name, (onInfo) => decodeStream(input, { sampleRate: decodeRateFor(modelFeatureSet(options.model.card)), name }, onInfo), options.model);
+  return extractFromChunks(name, set, (onInfo) => decodeStream(input, { sampleRate: decodeRateFor(set), name }, onInfo));
+}
+
+/** Analyses encoded audio bytes, a byte stream, or raw mono samples (`Float32Array` + `sampleRate`). */
+export function analyzeAudio(input: ByteSource | Float32Array, options: AnalyzeOptions): Promise<AnalysisResult> {
+  return extractAudio(input, options).then((extraction) => analyzeFeatures(options.name ?? 'buffer', extraction, options.model));
 }
