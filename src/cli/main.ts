@@ -4,12 +4,13 @@ import { Command, CommanderError, Option } from 'commander';
 // own code (tfjs, decoders, plotting, training) when it runs.
 import { featureSets } from '../features/index.ts';
 import { FEATURE_FORMATS } from '../io/features-writer.ts';
-import { ANALYZE_FORMATS } from '../analyze/format.ts';
+import { ANALYZE_FORMATS, OUTPUT_FORMATS } from '../analyze/format.ts';
 import { PCM_ENCODINGS } from '../audio/pcm.ts';
 import { FINAL_STATES } from '../light/types.ts';
 import { DATASET_NAMES } from '../data/index.ts';
 import { SPLIT_CHOICES } from '../data/types.ts';
 import { OBJECTIVES } from '../train/objectives.ts';
+import { DEFAULT_QUEUE, STALL_DEFAULTS } from '../queue/jobs.ts';
 import { VERSION } from '../version.ts';
 import type { analyzeCommand } from './analyze.ts';
 import type { Console } from './features.ts';
@@ -18,6 +19,8 @@ import type { evalCommand } from './eval.ts';
 import type { searchCommand } from './search.ts';
 import type { liveCommand, LiveIo } from './live.ts';
 import type { lightsTestCommand } from './lights.ts';
+import type { queueAddCommand, queueResultsCommand, queueStatusCommand } from './queue.ts';
+import type { workerCommand } from './worker.ts';
 import type { serveCommand } from './serve.ts';
 import { registerReproduceCommand } from './reproduce.ts';
 import { describeError, EXIT, UsageError } from './report.ts';
@@ -236,6 +239,67 @@ Exit codes: 1 the page is not built or the port cannot be used, 2 usage or confi
     .addHelpText('after', '\nExit codes: 0 every light reachable, 1 some offline (listed), 2 usage or config error.')
     .action(async (opts: Parameters<typeof lightsTestCommand>[0]) => {
       exitCode = await (await import('./lights.ts')).lightsTestCommand(opts, io);
+    });
+
+  const redisOption = () => new Option('--redis <url>', 'the Redis server: redis://[user:password@]host[:port][/db] (rediss:// for TLS)').makeOptionMandatory();
+  const queueOption = () => new Option('--queue <name>', 'queue name').default(DEFAULT_QUEUE);
+  const timeoutOption = () => new Option('--connect-timeout <s>', 'give up on an unreachable Redis after this many seconds').default('5');
+  const queue = program
+    .command('queue')
+    .description('analyse a large library on many machines: a job queue on Redis that any number of `sentio worker`s take files from')
+    .addHelpText('after', `\nStart Redis with its append-only file on (redis-server --appendonly yes), then:\n  sentio queue add music/ --redis redis://host:6379        one job per audio file (again: only new files)\n  sentio worker --redis redis://host:6379 --jobs 4           on every machine that sees the files\n  sentio queue status --redis redis://host:6379\n  sentio queue results --redis redis://host:6379 --out moods.jsonl`);
+  queue
+    .command('add')
+    .description('add one job per audio file; files already queued or done are not added again')
+    .argument('<inputs...>', 'audio files, folders (searched recursively) and manifests (.txt: one path per line, relative to the manifest)')
+    .addOption(redisOption())
+    .addOption(queueOption())
+    .addOption(timeoutOption())
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', '\nJobs are named by the absolute path of their file. Exit codes: 0 added, 2 usage error or Redis unreachable.')
+    .action(async (inputs: string[], opts: Parameters<typeof queueAddCommand>[1]) => {
+      exitCode = await (await import('./queue.ts')).queueAddCommand(inputs, opts, io);
+    });
+  queue
+    .command('status')
+    .description('files waiting, being analysed, done and failed; workers, throughput and ETA')
+    .addOption(redisOption())
+    .addOption(queueOption())
+    .addOption(timeoutOption())
+    .option('--json', 'one JSON object instead of the table')
+    .action(async (opts: Parameters<typeof queueStatusCommand>[0]) => {
+      exitCode = await (await import('./queue.ts')).queueStatusCommand(opts, io);
+    });
+  queue
+    .command('results')
+    .description('write the result of every analysed file, one record per file, as sentio analyze writes it')
+    .addOption(redisOption())
+    .addOption(queueOption())
+    .addOption(timeoutOption())
+    .option('-o, --out <path>', 'output file (default: stdout)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('jsonl'))
+    .option('--resume', 'keep the results already in --out and add only the others')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', '\nA file the queue gave up on is written as its {"file", "error"}. Exit codes: 0 written, 1 some files could not\nbe analysed (their error records were written), 2 usage error or Redis unreachable.')
+    .action(async (opts: Parameters<typeof queueResultsCommand>[0]) => {
+      exitCode = await (await import('./queue.ts')).queueResultsCommand(opts, io);
+    });
+
+  program
+    .command('worker')
+    .description('analyse files from the queue (sentio queue add) as sentio analyze does, until stopped; run any number on any machines')
+    .addOption(redisOption())
+    .addOption(queueOption())
+    .addOption(timeoutOption())
+    .option('-j, --jobs <n>', 'files analysed at once, one worker thread each (default: number of cores)')
+    .option('-m, --model <dir>', 'model folder (default: the bundled model); every worker of a queue should use the same')
+    .option('--path-map <from=to>', 'read queued paths under FROM from TO on this machine (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--lock-duration <s>', `seconds a job stays locked without renewal; a dead worker's jobs are taken over within this plus --stalled-interval (default ${STALL_DEFAULTS.lockDurationMs / 1000})`)
+    .option('--stalled-interval <s>', `seconds between checks for jobs of dead workers (default ${STALL_DEFAULTS.stalledIntervalMs / 1000})`)
+    .option('--until-done', 'exit (code 0) once no file is waiting or being analysed anywhere')
+    .addHelpText('after', '\nA file that cannot be analysed is done, with its {"file", "error"} as result (not retried).\nStopping: SIGTERM or Ctrl-C finishes the files in hand and exits with 143 / 130; a second signal hands them back to\nthe queue at once, a third exits at once. A killed worker\'s files go to other workers once its locks expire.\n\nExit codes: 0 --until-done and the queue is empty, 1 the model does not load, 2 usage error or Redis unreachable,\n130 Ctrl-C (SIGINT), 143 SIGTERM.')
+    .action(async (opts: Parameters<typeof workerCommand>[0]) => {
+      exitCode = await (await import('./worker.ts')).workerCommand(opts, io);
     });
 
   registerReproduceCommand(program, io, (code) => {
