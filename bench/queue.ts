@@ -65,11 +65,12 @@ function run(args: string[]): { exited: Promise<number | null> } {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  return {
-    exited: new Promise((resolve, reject) =>
-      child.on('close', (code) => (code === 0 || code === 1 ? resolve(code) : reject(new Error(`${args.slice(-8).join(' ')}: exit ${code}\n${err}`)))),
-    ),
-  };
+  const exited = new Promise<number | null>((resolve, reject) =>
+    child.on('close', (code) => (code === 0 || code === 1 ? resolve(code) : reject(new Error(`${args.slice(-8).join(' ')}: exit ${code}\n${err}`)))),
+  );
+  // Awaited later; until then a failure must not crash the run before Redis is stopped.
+  exited.catch(() => {});
+  return { exited };
 }
 
 interface Timing {
@@ -116,7 +117,10 @@ try {
     let last = NaN;
     let seen = 0;
     let done = false;
-    void p.exited.finally(() => (done = true));
+    void p.exited.then(
+      () => (done = true),
+      () => (done = true),
+    );
     for (;;) {
       const exited = done;
       const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0;
@@ -140,7 +144,10 @@ try {
     await addFiles(queue, files);
     const t = performance.now();
     const procs = Array.from({ length: workers }, () => run(sentio('worker', '--redis', server!.url, '--queue', name, '--jobs', String(jobs), '--until-done')));
-    while ((await queue.getJobCounts('completed')).completed < files.length) await sleep(20);
+    while ((await queue.getJobCounts('completed')).completed < files.length) {
+      if (performance.now() - t > 600_000) throw new Error(`${name}: not done after 10 minutes`);
+      await sleep(20);
+    }
     const lastSeen = performance.now();
     await Promise.all(procs.map((p) => p.exited));
     const done = await queue.getJobs(['completed']);
