@@ -27,42 +27,8 @@ import { emotionToRgb, hexToRgb, moodWord, type Rgb } from '../light/color.ts';
 import { isAllSilent, SILENT_MOOD, silentPoints } from './silence.ts';
 
 // The pure serialisers live in records.ts (browser-safe); re-exported so importers need not change.
-import {
-  ANALYZE_FORMATS,
-  CSV_HEADER,
-  DECIMALS,
-  JSON_ARRAY_OPEN,
-  OUTPUT_FORMATS,
-  csvField,
-  isFailure,
-  jsonArrayClose,
-  jsonArrayElement,
-  livePointLine,
-  roundResult,
-  roundTo,
-  toCsvRows,
-  toJsonLine,
-  type AnalysisRecord,
-  type OutputFormat,
-} from './records.ts';
-export {
-  ANALYZE_FORMATS,
-  CSV_HEADER,
-  DECIMALS,
-  JSON_ARRAY_OPEN,
-  OUTPUT_FORMATS,
-  csvField,
-  isFailure,
-  jsonArrayClose,
-  jsonArrayElement,
-  livePointLine,
-  roundResult,
-  roundTo,
-  toCsvRows,
-  toJsonLine,
-  type AnalysisRecord,
-  type OutputFormat,
-};
+export * from './records.ts';
+import { CSV_HEADER, JSON_ARRAY_OPEN, csvField, isFailure, jsonArrayClose, jsonArrayElement, toCsvRows, toJsonLine, type AnalysisRecord, type OutputFormat } from './records.ts';
 
 /** Appends records to an output as files finish. */
 export interface ResultWriter {
