@@ -11,6 +11,7 @@
  */
 import type { FinalState, LightSink, LightState } from '../light/types.ts';
 import type { LightMapper } from '../light/smoothing.ts';
+import { LightChain } from '../light/chain.ts';
 import type { EmotionModel } from './emotion-model.ts';
 import { EmotionStream, type LivePoint, type StartupMode } from './stream.ts';
 
@@ -45,16 +46,16 @@ export async function runLive(chunks: AsyncIterable<Float32Array>, options: Live
   const { mapper, sinks = [], signal } = options;
   if (sinks.length && !mapper) throw new Error('runLive: sinks need a light mapper');
   const stream = new EmotionStream(options.model, { sampleRate: options.sampleRate, startup: options.startup, name: options.name });
+  const chain = mapper ? new LightChain(mapper, sinks) : null;
   let points = 0;
   const emit = (list: LivePoint[]) => {
     for (const point of list) {
-      const light = mapper ? mapper.push(point) : null;
-      if (light) for (const sink of sinks) sink.update(light);
+      const light = chain ? chain.push(point) : null;
       points++;
       options.onPoint?.(point, light);
     }
   };
-  await Promise.all(sinks.map((s) => s.start()));
+  await chain?.start();
   const iterator = chunks[Symbol.asyncIterator]();
   let reason: LiveSummary['reason'] = 'end';
   try {
@@ -75,7 +76,7 @@ export async function runLive(chunks: AsyncIterable<Float32Array>, options: Live
   } finally {
     // A blocked read is left behind on abort; returning the iterator releases the input.
     if (reason === 'aborted') void Promise.resolve(iterator.return?.()).catch(() => {});
-    await Promise.all(sinks.map((s) => s.close(options.final ?? 'keep')));
+    await chain?.close(options.final ?? 'keep');
   }
   return { points, seconds: stream.seconds, reason };
 }

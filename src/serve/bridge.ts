@@ -24,6 +24,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { BRIDGE_CLOSE_POLICY, BRIDGE_INFO_PATH, BRIDGE_MAX_MESSAGE_BYTES, BRIDGE_PATH, validatePoint } from '../light/bridge-protocol.ts';
+import { LightChain } from '../light/chain.ts';
 import type { LightMapper } from '../light/smoothing.ts';
 import type { FinalState, LightSink, LightState } from '../light/types.ts';
 import { refuseUpgrade, type StaticServerOptions, type UpgradeRequest } from './static.ts';
@@ -109,7 +110,10 @@ export class LightBridge {
   private current: WebSocket | null = null;
   private closing = false;
 
+  private readonly chain: LightChain;
+
   constructor(private readonly options: LightBridgeOptions) {
+    this.chain = new LightChain(options.mapper, options.sinks);
     this.token = options.token ?? randomBytes(16).toString('hex');
     this.tokenDigest = digest(this.token);
   }
@@ -120,7 +124,7 @@ export class LightBridge {
 
   /** Starts the sinks (an unreachable device is offline and retried, not an error). */
   async start(): Promise<void> {
-    await Promise.all(this.options.sinks.map((s) => s.start()));
+    await this.chain.start();
   }
 
   /** Whether `given` is this run's token; constant time in its content (digests of equal length are compared). */
@@ -167,8 +171,7 @@ export class LightBridge {
       const checked = validatePoint(bytes, previousTime);
       if (!checked.ok) return violation(BRIDGE_CLOSE.policy, checked.error);
       previousTime = checked.point.time;
-      const state = this.options.mapper.push(checked.point);
-      for (const sink of this.options.sinks) sink.update(state);
+      const state = this.chain.push(checked.point);
       this.stats.points++;
       this.options.onState?.(state);
     });
@@ -197,7 +200,7 @@ export class LightBridge {
       new Promise((resolve) => setTimeout(resolve, 300).unref()),
     ]);
     for (const ws of this.wss.clients) ws.terminate();
-    await Promise.all(this.options.sinks.map((s) => s.close(this.options.final)));
+    await this.chain.close(this.options.final);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 }
