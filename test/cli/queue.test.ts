@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli, sentioArgs } from '../helpers/cli.ts';
-import { freePort } from '../helpers/mosquitto.ts';
+import { freePort } from '../helpers/processes.ts';
 import { RedisServer, redisSkip } from '../helpers/redis.ts';
 
 const CLIP = 'test/fixtures/emomusic/3.mp3';

@@ -10,9 +10,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, stopProcess } from './processes.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -23,17 +24,7 @@ export function brokerSkip(): string | false {
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; closed again before mosquitto binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -117,13 +108,7 @@ export class Mosquitto {
 
   /** Stops the broker (SIGTERM, then SIGKILL after 3 s); {@link resume} starts it again on the same port. */
   async pause(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return void (this.process = null);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(timer);
+    await stopProcess(this.process, 3000);
     this.process = null;
   }
 

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './mosquitto.ts';
+import { freePort, stopProcess } from './processes.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -98,13 +98,7 @@ export class RedisServer {
 
   /** Stops the server as a service manager does (SIGTERM: it syncs its append-only file and exits; SIGKILL after 5 s). */
   async pause(): Promise<void> {
-    const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return void (this.process = null);
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+    await stopProcess(this.process, 5000);
     this.process = null;
   }
 

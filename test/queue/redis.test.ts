@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { checkRedis, connectionOptions, parseRedisUrl, RedisUnreachableError, RedisUrlError } from '../../src/queue/redis.ts';
-import { freePort } from '../helpers/mosquitto.ts';
+import { freePort } from '../helpers/processes.ts';
 import { RedisServer, redisSkip } from '../helpers/redis.ts';
 
 test('redis:// and rediss:// URLs: host, port, db, credentials; shown without the password', () => {
