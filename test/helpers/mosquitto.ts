@@ -24,7 +24,6 @@ export function brokerSkip(): string | false {
 }
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; closed again before mosquitto binds it). */
-export { freePort };
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
