@@ -23,8 +23,6 @@ export function brokerSkip(): string | false {
   return `${MOSQUITTO} not installed (apt-get install -y mosquitto)`;
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; closed again before mosquitto binds it). */
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
