@@ -6,7 +6,9 @@
  *   with the song's static labels: regression metrics, and quadrant accuracy / macro-F1 /
  *   confusion against the labelled quadrant (4Q) or the quadrant of the static labels;
  * - where the dataset has per-0.5 s labels, the timeline is compared with them, aligned by
- *   time (see {@link alignTimeline}), all frames of all songs pooled.
+ *   time (see {@link alignTimeline}), all frames of all songs pooled, and each song on its
+ *   own (per-clip r and CCC, and how much timeline and labels move within a song; see
+ *   `withinSongReport`), since the pooled figures mostly reward placing songs apart.
  *
  * A song whose audio cannot be read is recorded as a failure and skipped, so one broken
  * file does not cost the evaluation of the others.
@@ -18,7 +20,7 @@ import { getFeatureSet } from '../features/index.ts';
 import { songEmotion } from '../analyze/analyze.ts';
 import { HOP_SECONDS, type EmotionModel, type Timeline } from '../analyze/emotion-model.ts';
 import { recordKeys } from './aggregate.ts';
-import { quadrantReport, regressionReport, type QuadrantReport, type RegressionReport } from './metrics.ts';
+import { quadrantReport, regressionReport, withinSongReport, type ClipTimeline, type QuadrantReport, type RegressionReport, type WithinSongReport } from './metrics.ts';
 import { confusionToMarkdown, foldRecord, tableToCsv, tableToMarkdown, toJson, type Cell, type Table } from './report.ts';
 
 /** Which songs to score: all, or one side of the dataset's official split. */
@@ -60,8 +62,11 @@ export interface ModelEvaluation {
     /** Whether the true quadrants are the dataset's own labels or derived from the static values. */
     quadrantSource: 'labelled' | 'derived';
   };
-  /** Per-0.5 s scores over all paired frames; absent when no song has dynamic labels. */
-  timeline?: { regression: RegressionReport; songs: number };
+  /**
+   * Per-0.5 s scores: `regression` over all paired frames pooled, `withinSong` per song
+   * averaged over songs; absent when no song has dynamic labels.
+   */
+  timeline?: { regression: RegressionReport; songs: number; withinSong: WithinSongReport };
 }
 
 /**
@@ -121,7 +126,7 @@ export async function evaluateModel(model: EmotionModel, songs: readonly Song[],
   const failures: EvaluationFailure[] = [];
   const framePred = { valence: [] as number[], arousal: [] as number[] };
   const frameTruth = { valence: [] as number[], arousal: [] as number[] };
-  let timelineSongs = 0;
+  const clips: ClipTimeline[] = [];
   for (const [i, song] of songs.entries()) {
     let p: Omit<SongPrediction, 'truth' | 'labelledFrames'>;
     try {
@@ -138,7 +143,7 @@ export async function evaluateModel(model: EmotionModel, songs: readonly Song[],
     if (song.dynamic) {
       const aligned = alignTimeline(p.timeline, song.dynamic);
       labelledFrames = aligned.pred.valence.length;
-      if (labelledFrames > 0) timelineSongs++;
+      if (labelledFrames > 0) clips.push({ id: song.id, ...aligned });
       framePred.valence.push(...aligned.pred.valence);
       framePred.arousal.push(...aligned.pred.arousal);
       frameTruth.valence.push(...aligned.truth.valence);
@@ -160,7 +165,7 @@ export async function evaluateModel(model: EmotionModel, songs: readonly Song[],
       quadrantSource: songs.some((s) => s.quadrant !== undefined) ? 'labelled' : 'derived',
     };
   }
-  if (framePred.valence.length > 0) result.timeline = { regression: regressionReport(framePred, frameTruth), songs: timelineSongs };
+  if (framePred.valence.length > 0) result.timeline = { regression: regressionReport(framePred, frameTruth), songs: clips.length, withinSong: withinSongReport(clips) };
   return result;
 }
 
@@ -176,11 +181,35 @@ export interface EvaluationContext {
   split: SplitChoice;
 }
 
+/**
+ * The within-song figures as flat dotted keys beside the pooled ones: `valence.perClipPearson`,
+ * `valence.perClipCcc` (means over clips), `valence.perClipSkipped` (clips without r),
+ * `valence.timelineStd`, `valence.labelStd` (per-clip std, mean over clips), and the same for arousal.
+ */
+function withinSongRecord(w: WithinSongReport): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const dim of ['valence', 'arousal'] as const) {
+    out[`${dim}.perClipPearson`] = w[dim].pearson;
+    out[`${dim}.perClipCcc`] = w[dim].ccc;
+    out[`${dim}.perClipSkipped`] = w[dim].skipped;
+    out[`${dim}.timelineStd`] = w[dim].predStd;
+    out[`${dim}.labelStd`] = w[dim].truthStd;
+  }
+  return out;
+}
+
+/** Counts among the metric keys: written as integers, not with the metrics' decimals. */
+const isCountKey = (k: string): boolean => k.endsWith('.perClipSkipped');
+
+function timelineRecord(t: NonNullable<ModelEvaluation['timeline']>): Record<string, number> {
+  return { ...foldRecord({ label: 'timeline', regression: t.regression }), ...withinSongRecord(t.withinSong) };
+}
+
 /** Flat metric records per level ('song', 'timeline'), with the report module's dotted keys. */
 function levelRecords(e: ModelEvaluation): { level: string; n: number; values: Record<string, number> }[] {
   const out: { level: string; n: number; values: Record<string, number> }[] = [];
   if (e.song) out.push({ level: 'song', n: e.song.regression.n, values: foldRecord({ label: 'song', regression: e.song.regression, quadrants: e.song.quadrants }) });
-  if (e.timeline) out.push({ level: 'timeline', n: e.timeline.regression.n, values: foldRecord({ label: 'timeline', regression: e.timeline.regression }) });
+  if (e.timeline) out.push({ level: 'timeline', n: e.timeline.regression.n, values: timelineRecord(e.timeline) });
   return out;
 }
 
@@ -191,7 +220,7 @@ export function evaluationMetricsTable(e: ModelEvaluation): Table {
   return {
     columns: ['level', 'n', ...keys],
     rows: records.map((r) => [r.level, r.n, ...keys.map((k): Cell => (Object.hasOwn(r.values, k) ? r.values[k] : ''))]),
-    columnDigits: [undefined, 0],
+    columnDigits: [undefined, 0, ...keys.map((k) => (isCountKey(k) ? 0 : undefined))],
   };
 }
 
@@ -199,7 +228,11 @@ export function evaluationMetricsTable(e: ModelEvaluation): Table {
 function transposedMetricsTable(e: ModelEvaluation): Table {
   const records = levelRecords(e);
   const keys = ['n', ...recordKeys(records.map((r) => r.values))];
-  const cell = (r: (typeof records)[number], k: string): Cell => (k === 'n' ? String(r.n) : Object.hasOwn(r.values, k) ? r.values[k] : '–');
+  const cell = (r: (typeof records)[number], k: string): Cell => {
+    if (k === 'n') return String(r.n);
+    if (!Object.hasOwn(r.values, k)) return '–';
+    return isCountKey(k) ? String(r.values[k]) : r.values[k];
+  };
   return { columns: ['metric', ...records.map((r) => r.level)], rows: keys.map((k) => [k, ...records.map((r) => cell(r, k))]) };
 }
 
@@ -211,9 +244,12 @@ function countsLine(e: ModelEvaluation): string {
   return `${e.predictions.length} of ${e.attempted} songs evaluated${e.failures.length ? `, ${e.failures.length} failed` : ''}`;
 }
 
+const WITHIN_SONG_NOTE =
+  "; `perClip` r and CCC: each song's timeline against its own labels, mean over songs (`perClipSkipped`: songs left out because one side is constant); `timelineStd` / `labelStd`: how much the timeline and the labels move within a song (std per song, mean over songs)";
+
 /** The Markdown report: metrics per level, the quadrant confusion matrix, and the failures. */
 export function modelEvaluationToMarkdown(e: ModelEvaluation, c: EvaluationContext): string {
-  const parts = [`## ${title(e, c)}\n`, `${countsLine(e)}. Song level: mean of the 0.5 s timeline against the static labels; timeline: every labelled 0.5 s frame of every song, pooled.\n`];
+  const parts = [`## ${title(e, c)}\n`, `${countsLine(e)}. Song level: mean of the 0.5 s timeline against the static labels; timeline: every labelled 0.5 s frame of every song, pooled${e.timeline ? WITHIN_SONG_NOTE : ''}.\n`];
   if (e.song || e.timeline) parts.push(tableToMarkdown(transposedMetricsTable(e)));
   else parts.push('No song could be scored.\n');
   if (e.song) {
@@ -243,7 +279,7 @@ export function modelEvaluationToJson(e: ModelEvaluation, c: EvaluationContext):
     ...(e.song
       ? { song: { n: e.song.regression.n, metrics: foldRecord({ label: 'song', regression: e.song.regression, quadrants: e.song.quadrants }), quadrantSource: e.song.quadrantSource, confusion: e.song.quadrants.confusion, perClass: e.song.quadrants.perClass } }
       : {}),
-    ...(e.timeline ? { timeline: { n: e.timeline.regression.n, songs: e.timeline.songs, metrics: foldRecord({ label: 'timeline', regression: e.timeline.regression }) } } : {}),
+    ...(e.timeline ? { timeline: { n: e.timeline.regression.n, songs: e.timeline.songs, metrics: timelineRecord(e.timeline), perClip: e.timeline.withinSong.perClip } } : {}),
     failures: e.failures,
     predictions: e.predictions.map((p) => ({ id: p.id, file: p.file, duration: p.duration, valence: p.valence, arousal: p.arousal, quadrant: p.quadrant, truth: p.truth ?? null, labelledFrames: p.labelledFrames })),
   });

@@ -417,3 +417,102 @@ export function quadrantReportFromVA(predV: Numbers, predA: Numbers, trueQuadran
   const pred = Array.from({ length: predV.length }, (_, i) => quadrantOf(predV[i], predA[i]));
   return quadrantReport(pred, trueQuadrants);
 }
+
+// ---------------------------------------------------------------------------
+// Within-song timeline metrics
+
+/** One clip's aligned timeline and dynamic labels (same length, frame k paired with label k). */
+export interface ClipTimeline {
+  id: string;
+  pred: VASeries;
+  truth: VASeries;
+}
+
+/** One dimension of one clip: r and CCC (NaN when skipped) and how much each side moves. */
+export interface ClipDimensionScores {
+  pearson: number;
+  ccc: number;
+  /** True when the timeline or the labels are constant over the clip, so r is undefined. */
+  skipped: boolean;
+  /** Population std (÷n) of the model's timeline over the clip's labelled frames. */
+  predStd: number;
+  /** Population std (÷n) of the labels over the same frames. */
+  truthStd: number;
+}
+
+/** One dimension over all clips. */
+export interface WithinSongDimension {
+  /** Mean per-clip r over the clips not skipped; NaN when every clip was skipped. */
+  pearson: number;
+  /** Mean per-clip CCC over the same clips as `pearson`. */
+  ccc: number;
+  /** Clips left out of `pearson` and `ccc` because one side is constant. */
+  skipped: number;
+  /** Mean over all clips of the per-clip std of the timeline (a flat timeline counts, as 0). */
+  predStd: number;
+  /** Mean over all clips of the per-clip std of the labels. */
+  truthStd: number;
+}
+
+/** Everything {@link withinSongReport} computes. */
+export interface WithinSongReport {
+  clips: number;
+  valence: WithinSongDimension;
+  arousal: WithinSongDimension;
+  perClip: { id: string; n: number; valence: ClipDimensionScores; arousal: ClipDimensionScores }[];
+}
+
+function populationStd(a: Numbers): number {
+  const m = mean(a);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+function clipDimension(pred: Numbers, truth: Numbers): ClipDimensionScores {
+  checkPair('withinSongReport', pred, truth);
+  // CCC is skipped with r: with one side constant it is 0 by definition, which would
+  // drag the mean down for a reason r already reports as "undefined".
+  const skipped = isConstant(pred) || isConstant(truth);
+  return {
+    pearson: skipped ? NaN : pearson(pred, truth),
+    ccc: skipped ? NaN : ccc(pred, truth),
+    skipped,
+    predStd: populationStd(pred),
+    truthStd: populationStd(truth),
+  };
+}
+
+function summarizeDimension(scores: ClipDimensionScores[]): WithinSongDimension {
+  const kept = scores.filter((s) => !s.skipped);
+  const avg = (xs: number[]): number => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+  return {
+    pearson: avg(kept.map((s) => s.pearson)),
+    ccc: avg(kept.map((s) => s.ccc)),
+    skipped: scores.length - kept.length,
+    predStd: avg(scores.map((s) => s.predStd)),
+    truthStd: avg(scores.map((s) => s.truthStd)),
+  };
+}
+
+/**
+ * Does the timeline follow the music within each song? Pooled frame metrics mostly measure
+ * whether songs are placed right relative to each other (between-song variance dominates);
+ * these score each clip on its own and average over clips: per-clip r and CCC of the
+ * timeline against the dynamic labels, and the per-clip std of both sides (a timeline that
+ * barely moves cannot follow anything, whatever its r). A dimension of a clip with a
+ * constant series on either side has no r and is skipped for r and CCC, and counted.
+ */
+export function withinSongReport(clips: readonly ClipTimeline[]): WithinSongReport {
+  if (clips.length === 0) throw new RangeError('withinSongReport: no clips');
+  const perClip = clips.map((c) => {
+    const n = checkLengths('withinSongReport', { 'pred.valence': c.pred.valence, 'pred.arousal': c.pred.arousal, 'truth.valence': c.truth.valence, 'truth.arousal': c.truth.arousal });
+    return { id: c.id, n, valence: clipDimension(c.pred.valence, c.truth.valence), arousal: clipDimension(c.pred.arousal, c.truth.arousal) };
+  });
+  return {
+    clips: clips.length,
+    valence: summarizeDimension(perClip.map((c) => c.valence)),
+    arousal: summarizeDimension(perClip.map((c) => c.arousal)),
+    perClip,
+  };
+}

@@ -21,7 +21,7 @@ after(async () => {
 interface JsonReport {
   songs: { attempted: number; evaluated: number; failed: number };
   song?: { n: number; metrics: Record<string, number | null>; quadrantSource: string; confusion: { matrix: number[][] } };
-  timeline?: { n: number; songs: number; metrics: Record<string, number | null> };
+  timeline?: { n: number; songs: number; metrics: Record<string, number | null>; perClip: { id: string; n: number; valence: { pearson: number | null; skipped: boolean }; arousal: { pearson: number | null; skipped: boolean } }[] };
   failures: { id: string; file: string; reason: string }[];
   predictions: { id: string; valence: number; arousal: number; quadrant: string; truth: { quadrant: string } | null; labelledFrames: number }[];
 }
@@ -42,6 +42,18 @@ test('eval on emoMusic: Markdown on stdout, a JSON report with finite song and t
     assert.ok(Number.isFinite(j.timeline!.metrics[key]), `timeline ${key}`);
     assert.ok(Number.isFinite(j.song!.metrics[key]), `song ${key}`);
   }
+  // Within-song figures beside the pooled ones: the mean over clips of the per-clip entries.
+  assert.equal(j.timeline!.perClip.length, 6);
+  for (const dim of ['valence', 'arousal'] as const) {
+    for (const key of ['perClipPearson', 'perClipCcc', 'timelineStd', 'labelStd']) assert.ok(Number.isFinite(j.timeline!.metrics[`${dim}.${key}`]), `timeline ${dim}.${key}`);
+    assert.equal(j.timeline!.metrics[`${dim}.perClipSkipped`], 0);
+    const mean = j.timeline!.perClip.reduce((s, c) => s + c[dim].pearson!, 0) / 6;
+    assert.ok(Math.abs(j.timeline!.metrics[`${dim}.perClipPearson`]! - mean) < 1e-5);
+    assert.equal(j.song!.metrics[`${dim}.perClipPearson`], undefined, 'no per-clip figures at song level');
+  }
+  assert.match(r.stdout, /\| valence\.perClipPearson \| – \| -?\d\.\d{3} \|/);
+  assert.match(r.stdout, /\| arousal\.perClipSkipped \| – \| 0 \|/);
+  assert.match(r.stdout, /\| valence\.rmse \| \d\.\d{3} \| \d\.\d{3} \|/, 'pooled figures still there');
   assert.equal(j.song!.confusion.matrix.flat().reduce((a, b) => a + b), 6);
   const hits = j.predictions.filter((p) => p.quadrant === p.truth!.quadrant).length;
   assert.ok(Math.abs(j.song!.metrics['quadrant.accuracy']! - hits / 6) < 1e-6);
@@ -57,6 +69,11 @@ test('eval --split evaluation --report .csv: one song, one row per level, numeri
   assert.ok(Number(rows[1].n) >= 60);
   assert.ok(Number.isFinite(Number(rows[1]['valence.rmse'])));
   assert.equal(rows[1]['quadrant.accuracy'], '', 'no quadrants on the timeline');
+  for (const key of ['valence.perClipPearson', 'arousal.perClipCcc', 'valence.timelineStd', 'arousal.labelStd']) {
+    assert.ok(Number.isFinite(Number(rows[1][key])) && rows[1][key] !== '', key);
+    assert.equal(rows[0][key], '', `no ${key} at song level`);
+  }
+  assert.equal(rows[1]['valence.perClipSkipped'], '0', 'a count, written as an integer');
   assert.ok(['0.000000', '1.000000'].includes(rows[0]['quadrant.accuracy']));
 });
 

@@ -5,6 +5,7 @@ import type { EmotionModel } from '../../src/analyze/emotion-model.ts';
 import { loadDataset } from '../../src/data/index.ts';
 import type { Song } from '../../src/data/types.ts';
 import { alignTimeline, evaluateModel, selectSongs, type ModelEvaluation } from '../../src/eval/evaluate-model.ts';
+import { pearson } from '../../src/eval/metrics.ts';
 import { tf } from '../../src/models/backend.ts';
 import { balancedFourQ, FOURQ_DIR } from '../helpers/fourq-subset.ts';
 import { sharedPath, skipUnless } from '../helpers/shared.ts';
@@ -67,6 +68,20 @@ test('emoMusic: song-level and timeline metrics are finite and count every song 
     for (const dim of [r.valence, r.arousal]) for (const k of ['rmse', 'mae', 'pearson', 'ccc'] as const) assert.ok(Number.isFinite(dim[k]), `${k} ${dim[k]}`);
     assert.ok(r.emotionAccuracy >= 0 && r.emotionAccuracy <= 1);
   }
+  // Within-song figures: one entry per song, each its own aligned frames' r.
+  const w = e.timeline!.withinSong;
+  assert.equal(w.clips, 6);
+  assert.deepEqual(w.perClip.map((c) => c.id), e.predictions.map((p) => p.id));
+  for (const [i, c] of w.perClip.entries()) {
+    const aligned = alignTimeline(e.predictions[i].timeline, emo[i].dynamic!);
+    assert.equal(c.n, e.predictions[i].labelledFrames);
+    assert.equal(c.arousal.pearson, pearson(aligned.pred.arousal, aligned.truth.arousal));
+  }
+  for (const d of [w.valence, w.arousal]) {
+    assert.equal(d.skipped, 0);
+    for (const k of ['pearson', 'ccc', 'predStd', 'truthStd'] as const) assert.ok(Number.isFinite(d[k]), `${k} ${d[k]}`);
+    assert.ok(d.truthStd > 0 && d.predStd > 0);
+  }
   // Song level is the mean of the timeline, like `sentio analyze`'s summary.
   for (const p of e.predictions) assert.ok(Math.abs(p.valence - p.timeline.valence.reduce((a, b) => a + b) / p.timeline.valence.length) < 1e-12);
 
@@ -95,6 +110,11 @@ test('labels equal to the model’s own timeline score perfectly; shifted by one
   assert.ok(perfect.timeline!.regression.valence.rmse < 1e-9 && perfect.timeline!.regression.arousal.rmse < 1e-9);
   assert.ok(perfect.timeline!.regression.valence.ccc > 0.999999);
   assert.ok(perfect.song!.regression.valence.rmse < 1e-9);
+  const w = perfect.timeline!.withinSong;
+  for (const d of [w.valence, w.arousal]) {
+    assert.ok(d.pearson > 0.999999 && d.ccc > 0.999999, `${d.pearson} ${d.ccc}`);
+    assert.ok(Math.abs(d.predStd - d.truthStd) < 1e-12);
+  }
   assert.equal(perfect.song!.quadrants.accuracy, 1);
   const shifted = await evaluateModel(model, own(1));
   assert.ok(shifted.timeline!.regression.valence.rmse > 1e-4, 'a one-segment misalignment must show');

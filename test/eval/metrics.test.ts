@@ -4,7 +4,7 @@ import type { Quadrant } from '../../src/data/types.ts';
 import {
   rmse, mae, r2, pearson, ccc, dimensionMetrics, emotionAccuracy, halfAccuracy,
   confusionMatrix, sumConfusion, accuracy, perClassPrecisionRecallF1, macroF1,
-  regressionReport, quadrantReport, quadrantReportFromVA, QUADRANTS,
+  regressionReport, quadrantReport, quadrantReportFromVA, QUADRANTS, withinSongReport,
 } from '../../src/eval/metrics.ts';
 
 const close = (actual: number, expected: number, tol = 1e-12): void =>
@@ -187,4 +187,50 @@ test('regressionReport: both dimensions, emotion accuracy and halves', () => {
   close(r.arousalHalfAccuracy, 0.75);
   assert.equal(regressionReport(pred, truth, 0.05).threshold, 0.05);
   assert.throws(() => regressionReport({ valence: [0], arousal: [0, 1] }, truth), RangeError);
+});
+
+test('withinSongReport: identical, scaled+offset and constant timelines, scored per clip', () => {
+  const same = { valence: [0.1, 0.3, -0.2, 0.4], arousal: [-0.5, 0, 0.5, 0.2] };
+  // truth y = [0, 0.1, 0.2, 0.3]: mean 0.15, var 0.0125. pred x = 2y + 0.1: mean 0.4, var 0.05,
+  // cov 0.025. CCC = 2·0.025 / (0.05 + 0.0125 + 0.25²) = 0.05 / 0.125 = 0.4, while r = 1.
+  const y = [0, 0.1, 0.2, 0.3];
+  const x = y.map((v) => 2 * v + 0.1);
+  const flat = [0.2, 0.2, 0.2, 0.2];
+  const r = withinSongReport([
+    { id: 'same', pred: same, truth: same },
+    { id: 'scaled', pred: { valence: x, arousal: x }, truth: { valence: y, arousal: y } },
+    { id: 'flat', pred: { valence: flat, arousal: same.arousal }, truth: { valence: y, arousal: same.arousal } },
+  ]);
+  assert.equal(r.clips, 3);
+  const [a, b, c] = r.perClip;
+  close(a.valence.pearson, 1);
+  close(a.valence.ccc, 1);
+  close(b.valence.pearson, 1);
+  close(b.valence.ccc, 0.4);
+  assert.equal(b.n, 4);
+  assert.equal(c.valence.skipped, true);
+  assert.ok(Number.isNaN(c.valence.pearson) && Number.isNaN(c.valence.ccc));
+  assert.equal(c.valence.predStd, 0);
+  assert.equal(c.arousal.skipped, false);
+  // Valence: means over the two clips kept; the flat clip is counted, and its std of 0 counts.
+  assert.equal(r.valence.skipped, 1);
+  close(r.valence.pearson, 1);
+  close(r.valence.ccc, (1 + 0.4) / 2);
+  const sd = (v: number[]): number => { const m = v.reduce((s, t) => s + t, 0) / v.length; return Math.sqrt(v.reduce((s, t) => s + (t - m) ** 2, 0) / v.length); };
+  close(r.valence.predStd, (sd(same.valence) + sd(x) + 0) / 3);
+  close(r.valence.truthStd, (sd(same.valence) + sd(y) + sd(y)) / 3);
+  close(sd(x), 2 * sd(y));
+  assert.equal(r.arousal.skipped, 0);
+  close(r.arousal.ccc, (1 + 0.4 + 1) / 3);
+});
+
+test('withinSongReport: constant labels are skipped too; all skipped gives NaN means; bad input throws', () => {
+  const r = withinSongReport([{ id: 'k', pred: { valence: [0, 1], arousal: [0, 1] }, truth: { valence: [0.3, 0.3], arousal: [0.3, 0.3] } }]);
+  assert.equal(r.valence.skipped, 1);
+  assert.equal(r.arousal.skipped, 1);
+  assert.ok(Number.isNaN(r.valence.pearson) && Number.isNaN(r.arousal.ccc));
+  close(r.valence.predStd, 0.5);
+  assert.equal(r.valence.truthStd, 0);
+  assert.throws(() => withinSongReport([]), /no clips/);
+  assert.throws(() => withinSongReport([{ id: 'x', pred: { valence: [0, 1], arousal: [0, 1] }, truth: { valence: [0, 1, 2], arousal: [0, 1, 2] } }]), /differ in length/);
 });
