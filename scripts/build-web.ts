@@ -50,23 +50,18 @@ const bundleAsImport: Plugin = {
 export async function buildWeb(outDir = join(root, 'dist/web')): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const bundle = join(outDir, 'sentio.js');
+  // What both bundles share: ES modules for current browsers, minified, with source maps.
+  const common = { outdir: outDir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' } as const;
   await build({
+    ...common,
     entryPoints: { sentio: join(root, 'src/browser.ts') },
-    outdir: outDir,
     // Each audio decoder is its own chunk, fetched only when a file of its format arrives.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    sourcemap: true,
     legalComments: 'linked',
     // Emscripten glue (pffft) and tfjs reach Node modules only on branches taken under Node;
     // leaving them as imports that never run keeps them out of the bundle.
     external: ['module', 'fs', 'path', 'url', 'worker_threads', 'crypto', 'perf_hooks', 'os', 'util', 'node:*'],
-    logLevel: 'warning',
     plugins: [optionalDecoders],
   });
   const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
@@ -75,15 +70,8 @@ export async function buildWeb(outDir = join(root, 'dist/web')): Promise<string>
   await copyFile(pffft, join(outDir, 'pffft.wasm'));
   await cp(join(root, 'models/default'), join(outDir, 'models/default'), { recursive: true });
   await build({
+    ...common,
     entryPoints: { app: join(root, 'web/app.ts'), 'capture-worklet': join(root, 'web/capture-worklet.ts') },
-    outdir: outDir,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    sourcemap: true,
-    logLevel: 'warning',
     plugins: [bundleAsImport],
   });
   await copyFile(join(root, 'web/index.html'), join(outDir, 'index.html'));

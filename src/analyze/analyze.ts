@@ -14,7 +14,7 @@ import { decodeRateFor } from '../features/types.ts';
 import { emotionToHex } from '../light/color.ts';
 import { HOP_SECONDS, modelFeatureSet, predictTimeline, quadrantProbabilities, type EmotionModel, type Timeline } from './emotion-model.ts';
 import { SILENCE_COLOR, SILENT_POINT, silenceRanges, silentSegments } from './silence.ts';
-import type { AnalysisResult } from './types.ts';
+import type { AnalysisResult, SongSummary } from './types.ts';
 
 const MEL_BANDS = 64;
 
@@ -101,37 +101,27 @@ function musicFrames(features: ExtractionResult['features'], silent: readonly bo
  * tempo; an all-silent song gets no quadrant, probabilities or tempo.
  */
 export function analyzeFeatures(name: string, extraction: ExtractionResult, model: EmotionModel): AnalysisResult {
-  const { features, duration } = extraction;
+  const { duration } = extraction;
   const { timeline, silent, valence, arousal } = songEmotion(name, extraction, model);
   const points = timeline.times.map((time, k) => ({ time, valence: timeline.valence[k], arousal: timeline.arousal[k] }));
   const silence = silenceRanges(silent, HOP_SECONDS, duration);
-  if (!silent.includes(false)) {
-    return {
-      file: name,
-      duration,
-      hopSeconds: HOP_SECONDS,
-      timeline: points,
-      silence,
-      summary: { valence, arousal, quadrant: null, quadrantProbabilities: null, tempo: null, color: SILENCE_COLOR },
-    };
-  }
+  return { file: name, duration, hopSeconds: HOP_SECONDS, timeline: points, silence, summary: songSummary(extraction, model, silent, valence, arousal) };
+}
+
+/** The song summary over the non-silent points; an all-silent song makes no quadrant, probability or tempo claim. */
+function songSummary(extraction: ExtractionResult, model: EmotionModel, silent: boolean[], valence: number, arousal: number): SongSummary {
+  if (!silent.includes(false)) return { valence, arousal, quadrant: null, quadrantProbabilities: null, tempo: null, color: SILENCE_COLOR };
+  const { features } = extraction;
   const rate = features.sampleRate;
   // Silent frames are cut out rather than kept: faint noise there would give the tempogram a pulse of its own.
   const bpm = tempoFromFrames(musicFrames(features, silent), { sampleRate: rate, hopLength: Math.round(features.hopSeconds * rate) });
   return {
-    file: name,
-    duration,
-    hopSeconds: HOP_SECONDS,
-    timeline: points,
-    silence,
-    summary: {
-      valence,
-      arousal,
-      quadrant: quadrantOf(valence, arousal),
-      quadrantProbabilities: quadrantProbabilities(valence, arousal, model.card.calibration),
-      tempo: bpm > 0 ? bpm : null,
-      color: emotionToHex(valence, arousal),
-    },
+    valence,
+    arousal,
+    quadrant: quadrantOf(valence, arousal),
+    quadrantProbabilities: quadrantProbabilities(valence, arousal, model.card.calibration),
+    tempo: bpm > 0 ? bpm : null,
+    color: emotionToHex(valence, arousal),
   };
 }
 
