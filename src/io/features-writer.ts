@@ -45,19 +45,44 @@ function digits8(x: number, out: { digits: number; decimals: number }): boolean 
 const scratch = { digits: 0, decimals: 0 };
 
 /**
+ * Writes `x` to 8 significant digits without trailing zeros, as `String(+x.toPrecision(8))`
+ * gives it (enough for a float32 value in analysis; non-finite values become `null`), into `b`
+ * at `pos`, which must have 32 bytes free; returns the position after it. The one rendering
+ * behind both {@link formatNumber8} and {@link AsciiWriter.number8}.
+ */
+function putNumber8(b: Buffer, pos: number, x: number): number {
+  if (!Number.isFinite(x)) return pos + b.write('null', pos, 'latin1');
+  if (x === 0) {
+    b[pos] = 48;
+    return pos + 1;
+  }
+  if (!digits8(x, scratch)) return pos + b.write(String(+x.toPrecision(8)), pos, 'latin1');
+  if (x < 0) b[pos++] = 45; // '-'
+  let { digits } = scratch;
+  const { decimals } = scratch;
+  let length = 1;
+  while (POWERS_OF_10[length] <= digits) length++;
+  const count = Math.max(length, decimals + 1);
+  const width = count + (decimals > 0 ? 1 : 0);
+  // Digits from the last one back; the decimal point sits `decimals` digits from the end.
+  let p = pos + width - 1;
+  for (let i = 0; i < count; i++) {
+    if (decimals > 0 && i === decimals) b[p--] = 46; // '.'
+    const d = digits % 10;
+    b[p--] = 48 + d;
+    digits = (digits - d) / 10;
+  }
+  return pos + width;
+}
+
+const numberBuf = Buffer.alloc(32);
+
+/**
  * `x` to 8 significant digits without trailing zeros, as `String(+x.toPrecision(8))` gives it
  * (enough for a float32 value in analysis); non-finite values become `null`.
  */
 export function formatNumber8(x: number): string {
-  if (!Number.isFinite(x)) return 'null';
-  if (x === 0) return '0';
-  if (!digits8(x, scratch)) return String(+x.toPrecision(8));
-  const sign = x < 0 ? '-' : '';
-  const s = String(scratch.digits);
-  const d = scratch.decimals;
-  if (d === 0) return sign + s;
-  if (s.length <= d) return `${sign}0.${'0'.repeat(d - s.length)}${s}`;
-  return `${sign}${s.slice(0, s.length - d)}.${s.slice(s.length - d)}`;
+  return numberBuf.toString('latin1', 0, putNumber8(numberBuf, 0, x));
 }
 
 /**
@@ -83,25 +108,7 @@ export class AsciiWriter {
   /** {@link formatNumber8}'s text of `x`, written without making a string. */
   number8(x: number): void {
     if (this.pos + 32 > this.buf.length) this.grow(32);
-    if (!Number.isFinite(x)) return this.text('null');
-    if (x === 0) return this.byte(48);
-    if (!digits8(x, scratch)) return this.text(String(+x.toPrecision(8)));
-    const b = this.buf;
-    if (x < 0) b[this.pos++] = 45; // '-'
-    let { digits } = scratch;
-    const { decimals } = scratch;
-    let length = 1;
-    while (POWERS_OF_10[length] <= digits) length++;
-    const width = Math.max(length, decimals + 1) + (decimals > 0 ? 1 : 0);
-    // Digits from the last one back; the decimal point sits `decimals` digits from the end.
-    let p = this.pos + width - 1;
-    for (let i = 0; i < Math.max(length, decimals + 1); i++) {
-      if (decimals > 0 && i === decimals) b[p--] = 46; // '.'
-      const d = digits % 10;
-      b[p--] = 48 + d;
-      digits = (digits - d) / 10;
-    }
-    this.pos += width;
+    this.pos = putNumber8(this.buf, this.pos, x);
   }
 
   /** Hands the bytes so far to the stream when the buffer is full enough (waits for drain). */
