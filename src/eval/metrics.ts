@@ -141,9 +141,12 @@ export function r2(pred: Numbers, truth: Numbers): number {
 export function pearson(pred: Numbers, truth: Numbers): number {
   checkPair('pearson', pred, truth);
   if (isConstant(pred) || isConstant(truth)) return NaN;
-  const { vx, vy, cov } = moments(pred, truth);
-  return clampUnit(cov / Math.sqrt(vx * vy));
+  return pearsonOf(moments(pred, truth));
 }
+
+type Moments = ReturnType<typeof moments>;
+const pearsonOf = ({ vx, vy, cov }: Moments): number => clampUnit(cov / Math.sqrt(vx * vy));
+const cccOf = ({ mx, my, vx, vy, cov }: Moments): number => clampUnit((2 * cov) / (vx + vy + (mx - my) ** 2));
 
 /**
  * Lin's concordance correlation coefficient,
@@ -162,8 +165,7 @@ export function ccc(pred: Numbers, truth: Numbers): number {
   const constT = isConstant(truth);
   if (constP && constT) return pred[0] === truth[0] ? NaN : 0;
   if (constP || constT) return 0;
-  const { mx, my, vx, vy, cov } = moments(pred, truth);
-  return clampUnit((2 * cov) / (vx + vy + (mx - my) ** 2));
+  return cccOf(moments(pred, truth));
 }
 
 /** All per-dimension regression metrics for one dimension (valence or arousal). */
@@ -462,24 +464,19 @@ export interface WithinSongReport {
   perClip: { id: string; n: number; valence: ClipDimensionScores; arousal: ClipDimensionScores }[];
 }
 
-function populationStd(a: Numbers): number {
-  const m = mean(a);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
-  return Math.sqrt(s / a.length);
-}
-
 function clipDimension(pred: Numbers, truth: Numbers): ClipDimensionScores {
   checkPair('withinSongReport', pred, truth);
   // CCC is skipped with r: with one side constant it is 0 by definition, which would
   // drag the mean down for a reason r already reports as "undefined".
   const skipped = isConstant(pred) || isConstant(truth);
+  // One pass of moments gives r, CCC and both stds.
+  const m = moments(pred, truth);
   return {
-    pearson: skipped ? NaN : pearson(pred, truth),
-    ccc: skipped ? NaN : ccc(pred, truth),
+    pearson: skipped ? NaN : pearsonOf(m),
+    ccc: skipped ? NaN : cccOf(m),
     skipped,
-    predStd: populationStd(pred),
-    truthStd: populationStd(truth),
+    predStd: Math.sqrt(m.vx),
+    truthStd: Math.sqrt(m.vy),
   };
 }
 
