@@ -9,10 +9,10 @@ import type { Worker } from 'node:worker_threads';
 import type { AnalysisRecord } from '../analyze/format.ts';
 import { PoolStartError } from '../analyze/pool.ts';
 import type { WorkerReply, WorkerRequest } from '../analyze/worker.ts';
-import { startWorker } from '../worker-thread.ts';
+import { siblingModule, startWorker } from '../worker-thread.ts';
 
 /** The pool's thread script, as TypeScript under tsx or compiled in dist/, as this module runs. */
-const WORKER_URL = new URL(`../analyze/worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const WORKER_URL = siblingModule(import.meta.url, '../analyze/worker');
 
 interface Slot {
   worker: Worker;
