@@ -13,7 +13,6 @@
  *   lost and the workers carry on.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,9 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { jobIdFor, QUEUE_OPTIONS, type JobData } from '../../src/queue/jobs.ts';
 import { connectionOptions, parseRedisUrl } from '../../src/queue/redis.ts';
-import { runCli, sentioArgs } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { RedisServer, redisSkip } from '../helpers/redis.ts';
+import { startSentio } from '../helpers/sentio-process.ts';
 import { encodeWav, sine } from '../helpers/wav.ts';
 
 /** Longest any one child may run before it is killed and the test fails. */
@@ -65,17 +65,8 @@ describe('sentio worker processes on a real Redis', { skip: redisSkip() }, () =>
   const queues: Queue<JobData>[] = [];
 
   function worker(queue: string, ...args: string[]): Child {
-    const child = spawn(process.execPath, sentioArgs('worker', '--redis', server.url, '--queue', queue, '--jobs', '1', ...args), { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-    const limit = setTimeout(() => child.kill('SIGKILL'), CHILD_LIMIT_MS);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('close', (code, signal) => {
-        clearTimeout(limit);
-        resolve({ code, signal });
-      }),
-    );
-    const c = { name: `${hostname()}:${child.pid}`, stderr: () => err, exited, kill: (s: NodeJS.Signals) => void child.kill(s) };
+    const child = startSentio(['worker', '--redis', server.url, '--queue', queue, '--jobs', '1', ...args], CHILD_LIMIT_MS);
+    const c = { name: `${hostname()}:${child.pid}`, stderr: child.stderr, exited: child.exited, kill: child.kill };
     children.push(c);
     return c;
   }

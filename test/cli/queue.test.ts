@@ -6,51 +6,37 @@
  * test/cli/queue-worker.test.ts and test/queue/queue.test.ts.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli, sentioArgs } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { freePort } from '../helpers/processes.ts';
-import { RedisServer, redisSkip } from '../helpers/redis.ts';
+import { RedisServer, redisSkip, silentServer } from '../helpers/redis.ts';
+import { startSentio } from '../helpers/sentio-process.ts';
 
 const CLIP = 'test/fixtures/emomusic/3.mp3';
 /** Longest a child may run before it is killed and the test fails. */
 const CHILD_LIMIT_MS = 30_000;
 
 /** Runs the real `sentio` with `args`; resolves with its exit code, stderr and wall time. */
-function sentio(...args: string[]): Promise<{ code: number | null; stderr: string; ms: number }> {
+async function sentio(...args: string[]): Promise<{ code: number | null; stderr: string; ms: number }> {
   const t = performance.now();
-  const child = spawn(process.execPath, sentioArgs(...args), { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-  const limit = setTimeout(() => child.kill('SIGKILL'), CHILD_LIMIT_MS);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(limit);
-      resolve({ code, stderr, ms: performance.now() - t });
-    }),
-  );
+  const child = startSentio(args, CHILD_LIMIT_MS);
+  const { code } = await child.exited;
+  return { code, stderr: child.stderr(), ms: performance.now() - t };
 }
 
 describe('unreachable or badly named Redis: one line naming the address, exit 2', () => {
-  let silent: Server;
+  let silent: Awaited<ReturnType<typeof silentServer>>;
   let silentPort: number;
   let closedPort: number;
-  const sockets: Socket[] = [];
   before(async () => {
-    // Accepts and never answers, as a firewall that swallows packets would look from here.
-    silent = createServer((s) => sockets.push(s));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentPort = (silent.address() as { port: number }).port;
+    silent = await silentServer();
+    silentPort = silent.port;
     closedPort = await freePort();
   });
-  after(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => silent.close(r));
-  });
+  after(() => silent.close());
 
   test('real processes: a bad URL, a closed port, a server that never answers (--connect-timeout 1)', async () => {
     const [bad, refused, mute] = await Promise.all([

@@ -4,11 +4,10 @@
  * accepts and never answers, a real Redis, and a real Redis that wants a password.
  */
 import assert from 'node:assert/strict';
-import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { checkRedis, connectionOptions, parseRedisUrl, RedisUnreachableError, RedisUrlError } from '../../src/queue/redis.ts';
 import { freePort } from '../helpers/processes.ts';
-import { RedisServer, redisSkip } from '../helpers/redis.ts';
+import { RedisServer, redisSkip, silentServer } from '../helpers/redis.ts';
 
 test('redis:// and rediss:// URLs: host, port, db, credentials; shown without the password', () => {
   assert.deepEqual(parseRedisUrl('redis://127.0.0.1:6390'), { display: 'redis://127.0.0.1:6390', host: '127.0.0.1', port: 6390, db: 0, username: undefined, password: undefined, tls: false });
@@ -48,19 +47,13 @@ test('retry strategies: a worker reconnects for ever (capped at 2 s); a command 
 });
 
 describe('checkRedis: the first connection is bounded in time', () => {
-  let silent: Server;
+  let silent: Awaited<ReturnType<typeof silentServer>>;
   let silentPort: number;
-  const sockets: Socket[] = [];
   before(async () => {
-    // Accepts connections and never says a word: a firewall-like black hole on loopback.
-    silent = createServer((s) => sockets.push(s));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    silentPort = (silent.address() as { port: number }).port;
+    silent = await silentServer();
+    silentPort = silent.port;
   });
-  after(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => silent.close(r));
-  });
+  after(() => silent.close());
 
   test('a closed port: "connection refused", at once', async () => {
     const port = await freePort();
