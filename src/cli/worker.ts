@@ -21,13 +21,17 @@ export interface WorkerCommandOptions extends QueueOptions {
   untilDone?: boolean;
 }
 
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
 /** Subscribes `handler` to SIGINT and SIGTERM; returns the unsubscribe. */
-function onSignals(handler: (s: NodeJS.Signals) => void): () => void {
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+function onSignals(handler: (s: StopSignal) => void): () => void {
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   };
 }
 
@@ -48,13 +52,13 @@ export async function workerCommand(o: WorkerCommandOptions, io: Console): Promi
   const log = (line: string) => void io.stderr.write(line + '\n');
 
   // A signal during start-up: nothing is taken from the queue yet, so just stop.
-  let early: NodeJS.Signals | null = null;
+  let early: StopSignal | null = null;
   let unsubscribe = onSignals((s) => (early ??= s));
   let threads: AnalysisThreads | null = null;
   try {
     await reach(t);
     threads = await AnalysisThreads.start(modelDir, jobs);
-    if (early) return SIGNAL_EXIT[early === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'];
+    if (early) return SIGNAL_EXIT[early];
     const analysis = threads;
     const started = performance.now();
     // Threads that cannot be replaced any more: stop taking files (the job in hand is retried elsewhere).
@@ -79,7 +83,7 @@ export async function workerCommand(o: WorkerCommandOptions, io: Console): Promi
       untilDone: o.untilDone,
       log,
     });
-    let signal: NodeJS.Signals | null = null;
+    let signal: StopSignal | null = null;
     let signals = 0;
     unsubscribe();
     unsubscribe = onSignals((s) => {
@@ -93,7 +97,7 @@ export async function workerCommand(o: WorkerCommandOptions, io: Console): Promi
         worker.stop(true);
       } else {
         // Still here (Redis unreachable, say): leave now; the jobs in hand stall and other workers take them.
-        process.exit(SIGNAL_EXIT[s === 'SIGTERM' ? 'SIGTERM' : 'SIGINT']);
+        process.exit(SIGNAL_EXIT[s]);
       }
     });
     log(`sentio worker: queue '${t.queueName}' at ${t.address.display}, ${jobs} analysis thread${jobs === 1 ? '' : 's'}; Ctrl-C or SIGTERM stops after the files in hand`);
@@ -101,9 +105,10 @@ export async function workerCommand(o: WorkerCommandOptions, io: Console): Promi
     const took = ((performance.now() - started) / 1000).toFixed(1);
     const how = summary.end === 'done' ? 'the queue is empty' : summary.end === 'handed-back' ? 'jobs in hand handed back' : 'stopped';
     log(`sentio worker: analysed ${summary.analysed} file${summary.analysed === 1 ? '' : 's'}${summary.errors ? ` (${summary.errors} could not be)` : ''} in ${took} s; ${how}`);
-    const stoppedBy = signal as NodeJS.Signals | null;
+    // Set in the signal handler: TypeScript cannot see that, hence the cast.
+    const stoppedBy = signal as StopSignal | null;
     if (fatal) return EXIT.inputFailed;
-    return stoppedBy ? SIGNAL_EXIT[stoppedBy === 'SIGTERM' ? 'SIGTERM' : 'SIGINT'] : EXIT.ok;
+    return stoppedBy ? SIGNAL_EXIT[stoppedBy] : EXIT.ok;
   } finally {
     unsubscribe();
     await threads?.close();
