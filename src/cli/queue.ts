@@ -10,7 +10,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createResultWriter, openResultFile, OUTPUT_FORMATS, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
 import { addFiles, collectFiles } from '../queue/add.ts';
-import { checkQueueName, DEFAULT_QUEUE, QUEUE_OPTIONS, type JobData } from '../queue/jobs.ts';
+import { checkQueueName, DEFAULT_QUEUE, QUEUE_OPTIONS, WAITING_STATES, waitingCount, type JobData } from '../queue/jobs.ts';
 import { checkRedis, connectionOptions, DEFAULT_CONNECT_TIMEOUT_MS, isConnectionError, parseRedisUrl, RedisUnreachableError, RedisUrlError, type RedisAddress } from '../queue/redis.ts';
 import { writeResults } from '../queue/results.ts';
 import { formatStatus, queueStatus } from '../queue/status.ts';
@@ -154,7 +154,7 @@ export async function queueResultsCommand(o: QueueResultsOptions, io: Console): 
   }
   try {
     const { summary, counts } = await withQueue(t, async (queue) => {
-      const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active', 'completed', 'failed');
+      const counts = await queue.getJobCounts(...WAITING_STATES, 'active', 'completed', 'failed');
       const bar = fileProgress(io, 'queue results', o.progress ?? true);
       bar?.start(Math.max(0, counts.completed + counts.failed - skip.size), 0, { file: '' });
       try {
@@ -167,7 +167,7 @@ export async function queueResultsCommand(o: QueueResultsOptions, io: Console): 
     const where = o.out ? ` to ${o.out}` : '';
     const lines = [`sentio: wrote ${summary.written} result${summary.written === 1 ? '' : 's'}${summary.errors ? ` (${summary.errors} of them errors)` : ''}${where}`];
     if (summary.skipped) lines[0] += `; ${summary.skipped} already there`;
-    const pending = counts.waiting + counts.delayed + counts.prioritized + counts['waiting-children'] + counts.active;
+    const pending = waitingCount(counts) + counts.active;
     if (pending) lines.push(`sentio: ${pending} file${pending === 1 ? ' is' : 's are'} not analysed yet (${counts.active} active); run this again${o.out ? ' with --resume' : ''} to add them`);
     io.stderr.write(lines.join('\n') + '\n');
     return summary.errors ? EXIT.inputFailed : EXIT.ok;

@@ -54,6 +54,14 @@ export const JOB_OPTIONS: DefaultJobOptions = {
  * repeats each result in its "completed" event and keeps 10,000 events by default (for 3-minute
  * tracks about 180 MB of Redis memory); nothing here reads events, so keep few.
  */
+/** BullMQ's states of a job that waits for a worker (delayed retries and prioritized jobs included). */
+export const WAITING_STATES = ['waiting', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/** The jobs in `WAITING_STATES`, from `getJobCounts(...WAITING_STATES, …)`. */
+export function waitingCount(counts: Readonly<Record<string, number>>): number {
+  return WAITING_STATES.reduce((n, s) => n + counts[s], 0);
+}
+
 export const QUEUE_OPTIONS = { streams: { events: { maxLen: 1000 } } } satisfies Omit<QueueOptions, 'connection'>;
 
 /**

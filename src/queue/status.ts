@@ -2,7 +2,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { formatDuration } from '../analyze/format.ts';
-import type { JobData } from './jobs.ts';
+import { WAITING_STATES, waitingCount, type JobData } from './jobs.ts';
 
 export interface QueueStatus {
   queue: string;
@@ -27,7 +27,7 @@ export const RATE_WINDOW_MS = 60_000;
 
 /** `redis`: a client of the same server, for two reads BullMQ has no call for. */
 export async function queueStatus(queue: Queue<JobData>, redis: Redis, now: number = Date.now()): Promise<QueueStatus> {
-  const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active', 'completed', 'failed');
+  const counts = await queue.getJobCounts(...WAITING_STATES, 'active', 'completed', 'failed');
   // The completed set is scored by finishing time (ms): counting a score range needs no job reads.
   const since = now - RATE_WINDOW_MS;
   const [recent, first] = await Promise.all([
@@ -39,7 +39,7 @@ export async function queueStatus(queue: Queue<JobData>, redis: Redis, now: numb
   // A run that began inside the window is measured from its first finished file, not from a minute ago.
   const windowMs = Number.isFinite(firstFinished) && firstFinished > since ? now - firstFinished : RATE_WINDOW_MS;
   const filesPerSecond = recent > 1 && windowMs > 0 ? recent / (windowMs / 1000) : null;
-  const waiting = counts.waiting + counts.delayed + counts.prioritized + counts['waiting-children'];
+  const waiting = waitingCount(counts);
   const left = waiting + counts.active;
   return {
     queue: queue.name,

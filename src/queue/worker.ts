@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { Queue, Worker, WaitingError, type Job } from 'bullmq';
 import { toJsonLine, type AnalysisRecord } from '../analyze/format.ts';
 import { isFailure } from '../analyze/records.ts';
-import { JOB_NAME, mapPath, QUEUE_OPTIONS, STALL_DEFAULTS, type JobData, type PathMap } from './jobs.ts';
+import { JOB_NAME, mapPath, QUEUE_OPTIONS, STALL_DEFAULTS, WAITING_STATES, type JobData, type PathMap } from './jobs.ts';
 import { connectionOptions, isConnectionError, type RedisAddress } from './redis.ts';
 
 export interface QueueWorkerOptions {
@@ -134,7 +134,7 @@ export function startQueueWorker(o: QueueWorkerOptions): RunningWorker {
       // Other workers' active jobs count too: if one dies, its jobs come back here once its locks expire.
       const check = async () => {
         try {
-          const c = await counter.getJobCounts('waiting', 'delayed', 'prioritized', 'waiting-children', 'active');
+          const c = await counter.getJobCounts(...WAITING_STATES, 'active');
           if (Object.values(c).every((n) => n === 0)) return resolve();
         } catch {
           // Redis away: the worker's connection reports it; look again later.
