@@ -145,7 +145,6 @@ export class EmotionStream {
   private readonly window: FrameWindow;
   private readonly frameHop: number;
   private readonly windowFrames: number;
-  private samplesIn = 0;
   private nextSegment = 0;
   private finished = false;
   /** Level per 0.5 s segment of input, dB (only recent ones are kept). */
@@ -174,17 +173,16 @@ export class EmotionStream {
 
   /** Seconds of input pushed so far. */
   get seconds(): number {
-    return this.samplesIn / this.sampleRate;
+    return this.meter.samples / this.sampleRate;
   }
 
   /** Feeds mono samples at `sampleRate`; returns the points that became ready, oldest first. */
   push(samples: Float32Array): LivePoint[] {
     if (this.finished) throw new Error(`${this.name}: push after finish`);
     for (let i = 0; i < samples.length; i++) {
-      if (!Number.isFinite(samples[i])) throw new AudioInputError(this.name, `sample ${this.samplesIn + i} is not a finite number`);
+      if (!Number.isFinite(samples[i])) throw new AudioInputError(this.name, `sample ${this.meter.samples + i} is not a finite number`);
     }
     this.meter.push(samples);
-    this.samplesIn += samples.length;
     this.frames.push(this.resampler ? this.resampler.push(samples) : samples);
     return this.emitReady(false);
   }
@@ -216,7 +214,7 @@ export class EmotionStream {
 
   private emitReady(final: boolean): LivePoint[] {
     const available = this.window.end;
-    const segments = final ? Math.max(1, Math.ceil(this.samplesIn / this.sampleRate / HOP_SECONDS - 1e-9)) : Infinity;
+    const segments = final ? Math.max(1, Math.ceil(this.meter.samples / this.sampleRate / HOP_SECONDS - 1e-9)) : Infinity;
     const ready: [number, number, number, boolean][] = [];
     for (let k = this.nextSegment; k < segments; k++) {
       // The silence gate reads the levels of the segment's quiet stretch: wait until it can tell.

@@ -29,8 +29,6 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
   let extractor: FeatureExtractor | undefined;
   let resampler: Resampler | undefined;
   let info: AudioInfo | undefined;
-  let samples = 0;
-  let peak = 0;
   let meter: SegmentLevelMeter | undefined;
   const segmentLevelsDb: number[] = [];
   const start = (i: AudioInfo) => {
@@ -44,20 +42,15 @@ export async function extractFromChunks(name: string, set: FeatureSet, chunks: (
   };
   for await (const c of chunks(start)) {
     if (!extractor) throw new AudioInputError(name, 'decoder reported no audio format');
-    // One running maximum of |v|: 1.14× faster than a signed maximum and minimum (measured on
-    // a 45 s clip), though either is a few ms per song.
-    for (let i = 0; i < c.length; i++) {
-      const v = Math.abs(c[i]);
-      if (v > peak) peak = v;
-    }
+    // The meter's walk over the samples also keeps the peak and the count.
     meter!.push(c);
-    samples += c.length;
     extractor.push(resampler ? resampler.push(c) : c);
   }
   if (!extractor || !info) throw new AudioInputError(name, 'no audio samples decoded');
   if (resampler) extractor.push(resampler.flush());
   meter!.finish();
   const features = extractor.finish();
+  const { samples, peak } = meter!;
   const duration = samples / info.sampleRate;
   if (features.frames.rows === 0) {
     throw new AudioInputError(name, `too short: ${duration.toFixed(3)} s of audio, feature set '${set.name}' needs at least ${(set.minSamples / set.sampleRate).toFixed(3)} s`);

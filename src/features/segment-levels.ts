@@ -30,6 +30,8 @@ export function levelDb(sumOfSquares: number, samples: number): number {
 export class SegmentLevelMeter {
   /** Segments reported so far. */
   completed = 0;
+  /** Largest absolute sample value pushed so far (0 means digital silence). */
+  peak = 0;
   private position = 0;
   private boundary: number;
   private sum = 0;
@@ -48,19 +50,32 @@ export class SegmentLevelMeter {
     return Math.floor((segment + 1) * this.segmentSeconds * this.sampleRate);
   }
 
+  /** Samples pushed so far. */
+  get samples(): number {
+    return this.position;
+  }
+
   push(samples: Float32Array): void {
     let i = 0;
+    let peak = this.peak;
     while (i < samples.length) {
-      // Runs up to the next boundary: no per-sample boundary test in the inner loop.
+      // Runs up to the next boundary: no per-sample boundary test in the inner loop. The peak
+      // rides on the same walk over the samples (one running maximum of |v|).
       const end = Math.min(samples.length, i + (this.boundary - this.position));
       let sum = this.sum;
-      for (let j = i; j < end; j++) sum += samples[j] * samples[j];
+      for (let j = i; j < end; j++) {
+        const v = samples[j];
+        sum += v * v;
+        const a = Math.abs(v);
+        if (a > peak) peak = a;
+      }
       this.sum = sum;
       this.count += end - i;
       this.position += end - i;
       i = end;
       if (this.position === this.boundary) this.emit();
     }
+    this.peak = peak;
   }
 
   /** Reports the partial last segment, if any. */
