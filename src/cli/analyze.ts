@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { ANALYZE_FORMATS, createResultWriter, isFailure, openResultFile, OUTPUT_FORMATS, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
+import { ANALYZE_FORMATS, createResultWriter, isFailure, openResultFile, renderTable, type AnalysisRecord, type OutputFormat, type ResultWriter } from '../analyze/format.ts';
 import { analyze, DEFAULT_MODEL_DIR, loadModel, readModelCard } from '../analyze/node.ts';
 import { silenceWarning } from '../analyze/silence.ts';
 import type { AnalysisResult } from '../analyze/types.ts';
@@ -16,8 +16,6 @@ import type { Console } from './features.ts';
 import { expandInputs } from './inputs.ts';
 import { fileProgress, printAbove } from './progress.ts';
 import { describeError, EXIT, failureSummary, UsageError } from './report.ts';
-
-export { ANALYZE_FORMATS } from '../analyze/format.ts';
 
 export interface AnalyzeCommandOptions {
   model?: string;

@@ -241,41 +241,32 @@ Exit codes: 1 the page is not built or the port cannot be used, 2 usage or confi
       exitCode = await (await import('./lights.ts')).lightsTestCommand(opts, io);
     });
 
-  const redisOption = () => new Option('--redis <url>', 'the Redis server: redis://[user:password@]host[:port][/db] (rediss:// for TLS)').makeOptionMandatory();
-  const queueOption = () => new Option('--queue <name>', 'queue name').default(DEFAULT_QUEUE);
-  const timeoutOption = () => new Option('--connect-timeout <s>', 'give up on an unreachable Redis after this many seconds').default('5');
+  /** --redis, --queue and --connect-timeout, which every queue command and the worker take. */
+  const redisOptions = (command: Command) =>
+    command
+      .addOption(new Option('--redis <url>', 'the Redis server: redis://[user:password@]host[:port][/db] (rediss:// for TLS)').makeOptionMandatory())
+      .addOption(new Option('--queue <name>', 'queue name').default(DEFAULT_QUEUE))
+      .addOption(new Option('--connect-timeout <s>', 'give up on an unreachable Redis after this many seconds').default('5'));
   const queue = program
     .command('queue')
     .description('analyse a large library on many machines: a job queue on Redis that any number of `sentio worker`s take files from')
     .addHelpText('after', `\nStart Redis with its append-only file on (redis-server --appendonly yes), then:\n  sentio queue add music/ --redis redis://host:6379        one job per audio file (again: only new files)\n  sentio worker --redis redis://host:6379 --jobs 4           on every machine that sees the files\n  sentio queue status --redis redis://host:6379\n  sentio queue results --redis redis://host:6379 --out moods.jsonl`);
-  queue
-    .command('add')
+  redisOptions(queue.command('add'))
     .description('add one job per audio file; files already queued or done are not added again')
     .argument('<inputs...>', 'audio files, folders (searched recursively) and manifests (.txt: one path per line, relative to the manifest)')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .addOption(timeoutOption())
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', '\nJobs are named by the absolute path of their file. Exit codes: 0 added, 2 usage error or Redis unreachable.')
     .action(async (inputs: string[], opts: Parameters<typeof queueAddCommand>[1]) => {
       exitCode = await (await import('./queue.ts')).queueAddCommand(inputs, opts, io);
     });
-  queue
-    .command('status')
+  redisOptions(queue.command('status'))
     .description('files waiting, being analysed, done and failed; workers, throughput and ETA')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .addOption(timeoutOption())
     .option('--json', 'one JSON object instead of the table')
     .action(async (opts: Parameters<typeof queueStatusCommand>[0]) => {
       exitCode = await (await import('./queue.ts')).queueStatusCommand(opts, io);
     });
-  queue
-    .command('results')
+  redisOptions(queue.command('results'))
     .description('write the result of every analysed file, one record per file, as sentio analyze writes it')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .addOption(timeoutOption())
     .option('-o, --out <path>', 'output file (default: stdout)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...OUTPUT_FORMATS]).default('jsonl'))
     .option('--resume', 'keep the results already in --out and add only the others')
@@ -285,12 +276,8 @@ Exit codes: 1 the page is not built or the port cannot be used, 2 usage or confi
       exitCode = await (await import('./queue.ts')).queueResultsCommand(opts, io);
     });
 
-  program
-    .command('worker')
+  redisOptions(program.command('worker'))
     .description('analyse files from the queue (sentio queue add) as sentio analyze does, until stopped; run any number on any machines')
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .addOption(timeoutOption())
     .option('-j, --jobs <n>', 'files analysed at once, one worker thread each (default: number of cores)')
     .option('-m, --model <dir>', 'model folder (default: the bundled model); every worker of a queue should use the same')
     .option('--path-map <from=to>', 'read queued paths under FROM from TO on this machine (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
