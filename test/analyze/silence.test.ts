@@ -4,11 +4,12 @@ import { before, test } from 'node:test';
 import { quadrantProbabilities, type EmotionModel } from '../../src/analyze/emotion-model.ts';
 import { analyze, loadModel } from '../../src/analyze/node.ts';
 import { gateDecision, MIN_SILENCE_SECONDS, SILENCE_COLOR, SILENCE_GATE_DB, SILENT_POINT, silenceRanges, silenceWarning, silentPoints, silentSegments } from '../../src/analyze/silence.ts';
-import { EmotionStream, type LivePoint } from '../../src/analyze/stream.ts';
+import { EmotionStream } from '../../src/analyze/stream.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { quadrantOf } from '../../src/data/types.ts';
 import { LEVEL_FLOOR_DB, SegmentLevelMeter } from '../../src/features/segment-levels.ts';
 import { emotionToHex } from '../../src/light/color.ts';
+import { random, streamInChunks, whiteNoise } from '../helpers/seeded.ts';
 
 const CLIPS = ['3', '4', '7', '8', '10', '17'].map((id) => `test/fixtures/emomusic/${id}.mp3`);
 const HOP = 0.5;
@@ -17,19 +18,6 @@ let model: EmotionModel;
 before(async () => {
   model = await loadModel();
 });
-
-/** Seeded uniform numbers in [0, 1). */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => (s = (s * 16807) % 2147483647) / 2147483647;
-}
-
-/** White (Gaussian) noise with the given RMS level, dB re full scale. */
-function whiteNoise(seconds: number, rate: number, levelDb: number, seed = 11): Float32Array {
-  const rnd = random(seed);
-  const sigma = 10 ** (levelDb / 20);
-  return Float32Array.from({ length: Math.round(seconds * rate) }, () => sigma * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()));
-}
 
 function levelsOf(samples: Float32Array, rate: number, chunk: (i: number) => number): { levels: number[]; counts: number[] } {
   const levels: number[] = [];
@@ -47,22 +35,9 @@ function levelsOf(samples: Float32Array, rate: number, chunk: (i: number) => num
   return { levels, counts };
 }
 
-/** Seeded chunk sizes from 1 sample to 1 s, skewed towards small ones, as in stream.test.ts. */
-function streamInChunks(stream: EmotionStream, samples: Float32Array, seed: number): LivePoint[] {
-  const points: LivePoint[] = [];
-  const rnd = random(seed);
-  for (let i = 0; i < samples.length; ) {
-    const n = Math.max(1, Math.floor(rnd() ** 4 * stream.sampleRate));
-    points.push(...stream.push(samples.subarray(i, i + n)));
-    i += n;
-  }
-  points.push(...stream.finish());
-  return points;
-}
-
 test('segment meter: bit-identical levels whatever the chunking; whole segments at odd rates; known levels', () => {
   const rate = 11025; // 0.5 s = 5512.5 samples: boundaries at ⌊k · 5512.5⌋
-  const y = whiteNoise(3.3, rate, -20);
+  const y = whiteNoise(Math.round(3.3 * rate), -20, 11);
   const whole = levelsOf(y, rate, () => y.length);
   const rnd = random(3);
   const chunked = levelsOf(y, rate, () => Math.floor(rnd() ** 3 * 9000));
@@ -70,6 +45,11 @@ test('segment meter: bit-identical levels whatever the chunking; whole segments 
   assert.equal(whole.levels.length, Math.ceil(y.length / (HOP * rate)));
   assert.deepEqual(whole.counts.slice(0, 4), [5512, 5513, 5512, 5513]);
   assert.equal(whole.counts.reduce((a, b) => a + b), y.length);
+  const peakMeter = new SegmentLevelMeter(rate, HOP, () => {});
+  peakMeter.push(y.subarray(0, 1000));
+  peakMeter.push(y.subarray(1000));
+  assert.equal(peakMeter.samples, y.length);
+  assert.equal(peakMeter.peak, y.reduce((m, v) => Math.max(m, Math.abs(v)), 0));
   for (const db of whole.levels.slice(0, -1)) assert.ok(Math.abs(db + 20) < 0.3, `${db} dB`);
   // A full-scale sine reads −3 dB (no AES17 correction); zeros sit at the floor.
   const sine = Float32Array.from({ length: 22050 }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / 22050));
@@ -107,7 +87,7 @@ test('10 s of digital silence and of −80 dBFS white noise: every point neutral
   const rate = 22050;
   for (const [what, samples] of [
     ['digital silence', new Float32Array(rate * 10)],
-    ['white noise at −80 dBFS', whiteNoise(10, rate, -80)],
+    ['white noise at −80 dBFS', whiteNoise(10 * rate, -80, 11)],
   ] as const) {
     const r = await analyze(samples, { model, sampleRate: rate, name: `${what}.wav` });
     assert.equal(r.timeline.length, 20, what);

@@ -8,6 +8,7 @@ import { decodeAudio } from '../../src/audio/decode.ts';
 import { AudioInputError } from '../../src/audio/errors.ts';
 import { resample } from '../../src/audio/resample.ts';
 import { getFeatureSet } from '../../src/features/index.ts';
+import { streamInChunks } from '../helpers/seeded.ts';
 
 const CLIPS = ['3', '4', '7', '8', '10', '17'].map((id) => `test/fixtures/emomusic/${id}.mp3`);
 /**
@@ -21,20 +22,6 @@ let model: EmotionModel;
 before(async () => {
   model = await loadModel();
 });
-
-/** Seeded chunk sizes from 1 sample to 1 s, skewed towards small ones (many 1-sample chunks). */
-function streamInChunks(stream: EmotionStream, samples: Float32Array, seed: number): LivePoint[] {
-  const points: LivePoint[] = [];
-  let s = seed;
-  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  for (let i = 0; i < samples.length; ) {
-    const n = Math.max(1, Math.floor(rnd() ** 4 * stream.sampleRate));
-    points.push(...stream.push(samples.subarray(i, i + n)));
-    i += n;
-  }
-  points.push(...stream.finish());
-  return points;
-}
 
 const maxDifference = (a: readonly { valence: number; arousal: number }[], b: readonly { valence: number; arousal: number }[], from = 0) =>
   Math.max(0, ...a.slice(from).map((p, k) => Math.max(Math.abs(p.valence - b[from + k].valence), Math.abs(p.arousal - b[from + k].arousal))));

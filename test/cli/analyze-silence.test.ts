@@ -12,25 +12,18 @@ import { parse } from 'csv-parse/sync';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
 import { decodeAudio } from '../../src/audio/decode.ts';
 import { runCli } from '../helpers/cli.ts';
+import { whiteNoise } from '../helpers/seeded.ts';
 import { encodeWav } from '../helpers/wav.ts';
 
 let dir: string;
 let folder: string;
-
-/** White (Gaussian, seeded) noise at an RMS level in dB re full scale. */
-function whiteNoise(samples: number, levelDb: number): Float32Array {
-  let s = 17;
-  const rnd = () => (s = (s * 16807) % 2147483647) / 2147483647;
-  const sigma = 10 ** (levelDb / 20);
-  return Float32Array.from({ length: samples }, () => sigma * Math.sqrt(-2 * Math.log(1 - rnd())) * Math.cos(2 * Math.PI * rnd()));
-}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sentio-silence-'));
   folder = join(dir, 'inputs');
   await mkdir(folder);
   await writeFile(join(folder, 'silence.wav'), encodeWav([new Float32Array(22050 * 10)], 22050));
-  await writeFile(join(folder, 'noise.wav'), encodeWav([whiteNoise(22050 * 10, -80)], 22050));
+  await writeFile(join(folder, 'noise.wav'), encodeWav([whiteNoise(22050 * 10, -80, 17)], 22050));
   // 15 s of a fixture clip, 10 s of digital silence, 15 s more of the clip.
   const clip = await decodeAudio(new Uint8Array(await readFile('test/fixtures/emomusic/3.mp3')), { sampleRate: null });
   const rate = clip.sampleRate;
