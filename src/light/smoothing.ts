@@ -209,16 +209,19 @@ export class LightMapper {
       };
     }
     const held = this.smoother.current;
+    let valence: number;
+    let arousal: number;
+    let quadrant: Quadrant;
     if (point.silent && held) {
       // Music is back at the input but the analysed segment is still the silence before it
       // (analysis trails the input by ~4 s): hold the last musical state rather than drift
       // toward the neutral stand-in.
-      const quadrant = this.quadrants.current ?? quadrantOf(held.valence, held.arousal);
-      const { rgb, brightness } = lightColour(held.valence, held.arousal, this.colour);
-      return { rgb, brightness, valence: held.valence, arousal: held.arousal, quadrant, mood: moodWordInQuadrant(held.valence, held.arousal, quadrant), silent: false, time: point.time };
+      ({ valence, arousal } = held);
+      quadrant = this.quadrants.current ?? quadrantOf(valence, arousal);
+    } else {
+      ({ valence, arousal } = this.smoother.push(point.time, point.valence, point.arousal));
+      quadrant = this.quadrants.update(valence, arousal);
     }
-    const { valence, arousal } = this.smoother.push(point.time, point.valence, point.arousal);
-    const quadrant = this.quadrants.update(valence, arousal);
     const { rgb, brightness } = lightColour(valence, arousal, this.colour);
     return { rgb, brightness, valence, arousal, quadrant, mood: moodWordInQuadrant(valence, arousal, quadrant), silent: false, time: point.time };
   }
