@@ -32,7 +32,6 @@ export class AnalysisThreads {
 
   private constructor(
     private readonly modelDir: string,
-    readonly size: number,
     private readonly workerUrl: URL,
   ) {}
 
@@ -46,7 +45,7 @@ export class AnalysisThreads {
    * {@link PoolStartError} if one cannot. `workerUrl`: another script speaking the pool's messages.
    */
   static async start(modelDir: string, size: number, workerUrl: URL = WORKER_URL): Promise<AnalysisThreads> {
-    const threads = new AnalysisThreads(modelDir, size, workerUrl);
+    const threads = new AnalysisThreads(modelDir, workerUrl);
     try {
       await Promise.all(Array.from({ length: size }, () => threads.spawn()));
     } catch (e) {
