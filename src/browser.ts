@@ -38,6 +38,7 @@ export { DEFAULT_SMOOTHING_OPTIONS, LightMapper, SILENCE_MOOD, type LightInputPo
 export { frameRgb } from './light/sinks/sink.ts';
 export type { LightState } from './light/types.ts';
 export {
+  BRIDGE_CLOSE,
   BRIDGE_INFO_PATH,
   BRIDGE_MAX_MESSAGE_BYTES,
   BRIDGE_PATH,

@@ -10,11 +10,11 @@
  * soon as the socket opens. A point earlier than the last one sent starts a new connection,
  * since the protocol keeps time non-decreasing per connection. At most one message goes out per
  * {@link BRIDGE_SEND_INTERVAL_MS}: fast playback shows more points than that, and the newest
- * waits for its turn. A server that hands the lights to another page (close code 4409) is not
+ * waits for its turn. A server that hands the lights to another page (BRIDGE_CLOSE.replaced) is not
  * retried until this page starts a new stream, so two open pages do not take the lights from
  * each other in turn.
  */
-import { BRIDGE_INFO_PATH, bridgeSocketUrl, parseBridgeInfo, pointMessage, type BridgePoint } from './sentio.js';
+import { BRIDGE_CLOSE, BRIDGE_INFO_PATH, bridgeSocketUrl, parseBridgeInfo, pointMessage, type BridgePoint } from './sentio.js';
 
 export type BridgeState =
   | { kind: 'checking' }
@@ -27,12 +27,10 @@ export type BridgeState =
 /** Reconnect backoff, ms: first wait and cap. */
 export const BRIDGE_BACKOFF_MS = [250, 5000] as const;
 /**
- * Least time between two messages, ms: 4 a second, twice the normal 2 and under the 10 a second
- * `sentio serve` allows a connection (src/serve/bridge.ts RATE_PER_SECOND).
+ * Least time between two messages, ms: 4 a second, twice the normal 2 and under the
+ * BRIDGE_RATE_PER_SECOND (10) a second `sentio serve` allows a connection (bridge-protocol.ts).
  */
 export const BRIDGE_SEND_INTERVAL_MS = 250;
-/** Close code of `sentio serve` when a newer connection took over the lights. */
-const CLOSE_REPLACED = 4409;
 
 type Point = Omit<BridgePoint, 'type'>;
 
@@ -165,7 +163,7 @@ export class BridgeClient {
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
       this.#socket = null;
-      if (event.code === CLOSE_REPLACED) {
+      if (event.code === BRIDGE_CLOSE.replaced) {
         this.#setState({ kind: 'replaced', detail: event.reason || 'another connection took over the lights' });
         return;
       }

@@ -26,8 +26,28 @@ export const BRIDGE_PATH = '/bridge';
 export const BRIDGE_MAX_MESSAGE_BYTES = 1024;
 /** Accepted `latestLevelDb`, dB re full scale: far below the analyser's −120 dB floor to above any clipping. */
 export const BRIDGE_LEVEL_RANGE_DB = [-200, 20] as const;
-/** Close code a server uses for a message it refuses (RFC 6455: policy violation). */
-export const BRIDGE_CLOSE_POLICY = 1008;
+/** Close codes of the bridge's WebSocket: the server closes with them, the page reads them. */
+export const BRIDGE_CLOSE = {
+  /** The server is stopping. */
+  shutdown: 1001,
+  /** A binary frame: the protocol is JSON text. */
+  binary: 1003,
+  /** A message the protocol refuses, or the rate limit exceeded (RFC 6455: policy violation; the reason says which). */
+  policy: 1008,
+  /** A message over {@link BRIDGE_MAX_MESSAGE_BYTES}. */
+  tooLarge: 1009,
+  /** A newer connection took over the lights (private-use range; 409 as in HTTP Conflict). */
+  replaced: 4409,
+} as const;
+
+/**
+ * Sustained messages per second a connection may send: five times the 2 a page sends, with a
+ * burst of {@link BRIDGE_RATE_BURST}, because a page whose main thread stalled catches up with
+ * its points at once.
+ */
+export const BRIDGE_RATE_PER_SECOND = 10;
+/** Messages a connection may send at once (a 10 s stall's points). */
+export const BRIDGE_RATE_BURST = 20;
 
 /** One 0.5 s point from the page: what `LightMapper.push` reads (`LightInputPoint`) and nothing else. */
 export interface BridgePoint {

@@ -23,33 +23,19 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { BRIDGE_CLOSE_POLICY, BRIDGE_INFO_PATH, BRIDGE_MAX_MESSAGE_BYTES, BRIDGE_PATH, validatePoint } from '../light/bridge-protocol.ts';
+import {
+  BRIDGE_CLOSE,
+  BRIDGE_INFO_PATH,
+  BRIDGE_MAX_MESSAGE_BYTES,
+  BRIDGE_PATH,
+  BRIDGE_RATE_BURST,
+  BRIDGE_RATE_PER_SECOND,
+  validatePoint,
+} from '../light/bridge-protocol.ts';
 import { LightChain } from '../light/chain.ts';
 import type { LightMapper } from '../light/smoothing.ts';
 import type { FinalState, LightSink, LightState } from '../light/types.ts';
 import { refuseUpgrade, type StaticServerOptions, type UpgradeRequest } from './static.ts';
-
-/** Close codes of the bridge's WebSocket. */
-export const BRIDGE_CLOSE = {
-  /** The server is stopping. */
-  shutdown: 1001,
-  /** A binary frame: the protocol is JSON text. */
-  binary: 1003,
-  /** A message the protocol refuses, or the rate limit exceeded (the reason says which). */
-  policy: BRIDGE_CLOSE_POLICY,
-  /** A message over BRIDGE_MAX_MESSAGE_BYTES. */
-  tooLarge: 1009,
-  /** A newer connection took over the lights (private-use range; 409 as in HTTP Conflict). */
-  replaced: 4409,
-} as const;
-
-/**
- * Sustained messages per second per connection: five times the 2 a page sends, with a burst of
- * {@link RATE_BURST}, because a page whose main thread stalled catches up with its points at once.
- */
-export const RATE_PER_SECOND = 10;
-/** Messages a connection may send at once (a 10 s stall's points). */
-export const RATE_BURST = 20;
 
 export type BridgeEvent =
   | { kind: 'connected'; remote: string }
@@ -155,7 +141,7 @@ export class LightBridge {
     this.stats.connections++;
     // A new connection is a new stream (bridge-protocol.ts): its own time base and smoothing.
     this.options.mapper.reset();
-    const limit = new RateLimit(RATE_PER_SECOND, RATE_BURST);
+    const limit = new RateLimit(BRIDGE_RATE_PER_SECOND, BRIDGE_RATE_BURST);
     let previousTime: number | null = null;
     this.options.onEvent?.({ kind: 'connected', remote });
     const violation = (code: number, reason: string) => {
@@ -165,7 +151,7 @@ export class LightBridge {
       // After close() a few frames may still arrive; only the live connection drives the lights.
       if (ws !== this.current || ws.readyState !== ws.OPEN) return;
       if (isBinary) return violation(BRIDGE_CLOSE.binary, 'binary frames are not accepted: send JSON text');
-      if (!limit.take()) return violation(BRIDGE_CLOSE.policy, `rate limit: more than ${RATE_PER_SECOND} messages per second`);
+      if (!limit.take()) return violation(BRIDGE_CLOSE.policy, `rate limit: more than ${BRIDGE_RATE_PER_SECOND} messages per second`);
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (bytes.length > BRIDGE_MAX_MESSAGE_BYTES) return violation(BRIDGE_CLOSE.tooLarge, `message of ${bytes.length} bytes exceeds ${BRIDGE_MAX_MESSAGE_BYTES}`);
       const checked = validatePoint(bytes, previousTime);

@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { BRIDGE_PATH, pointMessage, type BridgePoint } from '../../src/light/bridge-protocol.ts';
+import { BRIDGE_CLOSE, BRIDGE_PATH, BRIDGE_RATE_BURST, pointMessage, type BridgePoint } from '../../src/light/bridge-protocol.ts';
 import { buildLightSetup, parseLightConfig } from '../../src/light/config.ts';
 import { frameRgb } from '../../src/light/sinks/sink.ts';
 import { LightMapper } from '../../src/light/smoothing.ts';
 import type { LightState, Rgb } from '../../src/light/types.ts';
-import { BRIDGE_CLOSE, bridgeRoutes, LightBridge, RATE_BURST, type BridgeEvent } from '../../src/serve/bridge.ts';
+import { bridgeRoutes, LightBridge, type BridgeEvent } from '../../src/serve/bridge.ts';
 import { startStaticServer, type StaticServer } from '../../src/serve/static.ts';
 import { waitFor } from '../helpers/light-state.ts';
 import { get } from './raw-http.ts';
@@ -247,16 +247,16 @@ test('invalid messages close the connection with a code and the reason; the ligh
   assert.equal(bridge.stats.points - before, 2);
 });
 
-test(`rate limit: a burst of ${RATE_BURST} is taken, the message after it closes the connection`, async () => {
+test(`rate limit: a burst of ${BRIDGE_RATE_BURST} is taken, the message after it closes the connection`, async () => {
   const c = await open();
   const before = bridge.stats.points;
-  for (let i = 0; i < RATE_BURST + 15; i++) c.ws.send(point(i * 0.5));
+  for (let i = 0; i < BRIDGE_RATE_BURST + 15; i++) c.ws.send(point(i * 0.5));
   const closed = await closedWithin(c);
   assert.equal(closed.code, BRIDGE_CLOSE.policy);
   assert.match(closed.reason, /rate limit: more than 10 messages per second/);
   // The bucket refills while the burst arrives, so one or two more may pass; never the whole flood.
   const taken = bridge.stats.points - before;
-  assert.ok(taken >= RATE_BURST && taken <= RATE_BURST + 2, `${taken} taken`);
+  assert.ok(taken >= BRIDGE_RATE_BURST && taken <= BRIDGE_RATE_BURST + 2, `${taken} taken`);
   // A page at the protocol's pace (2/s, here sped up to 8/s) is never limited.
   const steady = await open();
   const start = bridge.stats.points;
