@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { chooseFile, fixtureWav, openApp, startWebApp, audioContextRate } from '../scripts/drive-web-app.ts';
+import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp } from '../scripts/drive-web-app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/serve-web.ts';
 import { analyze, loadModel } from '../src/analyze/node.ts';
 import { EmotionStream, type LivePoint } from '../src/analyze/stream.ts';
@@ -101,11 +101,7 @@ try {
     const context = await micBrowser.newContext();
     const page = await context.newPage();
     await openApp(page, app.url);
-    await page.evaluate(() => {
-      const w = window as unknown as { chunks: Float32Array[] };
-      w.chunks = [];
-      window.sentioApp.events.addEventListener('chunk', (e) => w.chunks.push(new Float32Array((e as CustomEvent<Float32Array>).detail)));
-    });
+    await recordChunks(page);
     await page.click('#listen');
     // 30 points: 4.25 s to the first, then 14.5 s more.
     await page.waitForFunction(() => (window.sentioApp.live?.points.length ?? 0) >= 30, null, { timeout: 60_000 });
@@ -113,9 +109,9 @@ try {
     const got = await page.evaluate(() => {
       const t = window.sentioApp.timings;
       const live = window.sentioApp.live!;
-      const chunks = (window as unknown as { chunks: Float32Array[] }).chunks;
-      return { t, hops: live.hopComputeMs, points: live.points.map((p) => ({ valence: p.valence, arousal: p.arousal })), chunks: chunks.map((c) => Array.from(c)) };
+      return { t, hops: live.hopComputeMs, points: live.points.map((p) => ({ valence: p.valence, arousal: p.arousal })) };
     });
+    const { chunks } = await recordedChunks(page);
     mic.ready.push(got.t.modelReady!);
     mic.firstPoint.push(got.t.firstLivePoint! - got.t.listenPressed!);
     mic.total.push(got.t.modelReady! + got.t.firstLivePoint! - got.t.listenPressed!);
@@ -123,7 +119,7 @@ try {
     mic.firstHop.push(got.hops[0]);
     mic.hops.push(...got.hops.slice(1));
     const stream = new EmotionStream(model, { sampleRate: micRate });
-    const inNode = got.chunks.flatMap((c) => stream.push(Float32Array.from(c)));
+    const inNode = chunks.flatMap((c) => stream.push(c));
     mic.worst = Math.max(mic.worst, worst(got.points, inNode.slice(0, got.points.length)));
     await context.close();
   }

@@ -80,3 +80,31 @@ export function audioContextRate(page: Page): Promise<number> {
     return rate;
   });
 }
+
+/** Starts keeping every chunk the page's microphone delivers (its 'chunk' events), for {@link recordedChunks}. */
+export function recordChunks(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { chunks: Float32Array[] };
+    w.chunks = [];
+    window.sentioApp.events.addEventListener('chunk', (e) => w.chunks.push(new Float32Array((e as CustomEvent<Float32Array>).detail)));
+  });
+}
+
+/** The chunks kept since {@link recordChunks}: all their samples, and each chunk (a view into them). */
+export async function recordedChunks(page: Page): Promise<{ samples: Float32Array; chunks: Float32Array[] }> {
+  const got = await page.evaluate(() => {
+    const chunks = (window as unknown as { chunks: Float32Array[] }).chunks;
+    const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) (all.set(c, o), (o += c.length));
+    // Base64 of the float32 bytes: exact, and far cheaper than a JSON array of numbers.
+    const bytes = new Uint8Array(all.buffer);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { lengths: chunks.map((c) => c.length), samples: btoa(binary) };
+  });
+  const samples = new Float32Array(new Uint8Array(Buffer.from(got.samples, 'base64')).buffer);
+  let offset = 0;
+  const chunks = got.lengths.map((n) => samples.subarray(offset, (offset += n)));
+  return { samples, chunks };
+}

@@ -18,7 +18,7 @@ import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { audioContextRate, chooseFile, fixtureWav, openApp, startWebApp, type WebApp } from '../../scripts/drive-web-app.ts';
+import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp, type WebApp } from '../../scripts/drive-web-app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/serve-web.ts';
 import { analyzeAudio, analyzeFeatures, extractAudio } from '../../src/analyze/analyze.ts';
 import { analyze, loadModel } from '../../src/analyze/node.ts';
@@ -188,11 +188,7 @@ test('web app: the microphone streams as sentio live does, a point every 0.5 s, 
   const mic = await micBrowser.newPage();
   try {
     await openApp(mic, app.url);
-    await mic.evaluate(() => {
-      const w = window as unknown as { chunks: Float32Array[] };
-      w.chunks = [];
-      window.sentioApp.events.addEventListener('chunk', (e) => w.chunks.push(new Float32Array((e as CustomEvent<Float32Array>).detail)));
-    });
+    await recordChunks(mic);
     await mic.click('#listen');
     // 14 points: the first after 4.25 s of audio, then one per 0.5 s; the last 5 from full 8 s windows.
     const POINTS = 14;
@@ -201,17 +197,9 @@ test('web app: the microphone streams as sentio live does, a point every 0.5 s, 
     assert.equal(await mic.textContent('#error'), '', 'the page reported an error while listening');
     const got = await mic.evaluate(() => {
       const live = window.sentioApp.live!;
-      const chunks = (window as unknown as { chunks: Float32Array[] }).chunks;
-      const all = new Float32Array(chunks.reduce((n, c) => n + c.length, 0));
-      let o = 0;
-      for (const c of chunks) (all.set(c, o), (o += c.length));
-      // Base64 of the float32 bytes: exact, and far cheaper than a JSON array of numbers.
-      const bytes = new Uint8Array(all.buffer);
-      let binary = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { rate: live.sampleRate, points: live.points, arrivedAt: live.arrivedAt, chunkLengths: chunks.map((c) => c.length), samples: btoa(binary), jsonl: window.sentioApp.exports().jsonl };
+      return { rate: live.sampleRate, points: live.points, arrivedAt: live.arrivedAt, jsonl: window.sentioApp.exports().jsonl };
     });
-    const received = new Float32Array(new Uint8Array(Buffer.from(got.samples, 'base64')).buffer);
+    const { samples: received, chunks } = await recordedChunks(mic);
     const points = got.points as LivePoint[];
     assert.ok(points.length >= POINTS);
 
@@ -233,11 +221,7 @@ test('web app: the microphone streams as sentio live does, a point every 0.5 s, 
     const model = await loadModel();
     const stream = new EmotionStream(model, { sampleRate: got.rate, name: 'microphone' });
     const inNode: LivePoint[] = [];
-    let offset = 0;
-    for (const n of got.chunkLengths) {
-      inNode.push(...stream.push(received.subarray(offset, offset + n)));
-      offset += n;
-    }
+    for (const c of chunks) inNode.push(...stream.push(c));
     const compared = inNode.slice(0, points.length);
     const worst = worstDifference(points, compared);
     debug(`microphone: largest page/Node EmotionStream difference ${worst}`);
