@@ -124,9 +124,7 @@ export interface EvaluateOptions {
 export async function evaluateModel(model: EmotionModel, songs: readonly Song[], options: EvaluateOptions = {}): Promise<ModelEvaluation> {
   const predictions: SongPrediction[] = [];
   const failures: EvaluationFailure[] = [];
-  const framePred = { valence: [] as number[], arousal: [] as number[] };
-  const frameTruth = { valence: [] as number[], arousal: [] as number[] };
-  const clips: ClipTimeline[] = [];
+  const clips: (ClipTimeline & ReturnType<typeof alignTimeline>)[] = [];
   for (const [i, song] of songs.entries()) {
     let p: Omit<SongPrediction, 'truth' | 'labelledFrames'>;
     try {
@@ -144,10 +142,6 @@ export async function evaluateModel(model: EmotionModel, songs: readonly Song[],
       const aligned = alignTimeline(p.timeline, song.dynamic);
       labelledFrames = aligned.pred.valence.length;
       if (labelledFrames > 0) clips.push({ id: song.id, ...aligned });
-      framePred.valence.push(...aligned.pred.valence);
-      framePred.arousal.push(...aligned.pred.arousal);
-      frameTruth.valence.push(...aligned.truth.valence);
-      frameTruth.arousal.push(...aligned.truth.arousal);
     }
     predictions.push({ ...p, truth, labelledFrames });
     options.onSong?.(i + 1, songs.length, song);
@@ -165,7 +159,11 @@ export async function evaluateModel(model: EmotionModel, songs: readonly Song[],
       quadrantSource: songs.some((s) => s.quadrant !== undefined) ? 'labelled' : 'derived',
     };
   }
-  if (framePred.valence.length > 0) result.timeline = { regression: regressionReport(framePred, frameTruth), songs: clips.length, withinSong: withinSongReport(clips) };
+  if (clips.length > 0) {
+    // The pooled frames are the clips' frames end to end.
+    const pooled = (side: 'pred' | 'truth') => ({ valence: clips.flatMap((c) => c[side].valence), arousal: clips.flatMap((c) => c[side].arousal) });
+    result.timeline = { regression: regressionReport(pooled('pred'), pooled('truth')), songs: clips.length, withinSong: withinSongReport(clips) };
+  }
   return result;
 }
 
