@@ -12,10 +12,10 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.ts';
-import { encodeWav, sine } from '../helpers/wav.ts';
+import { writeBadInputs } from '../helpers/bad-inputs.ts';
+import { encodeWav } from '../helpers/wav.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const CLIP = path.join(root, 'test/fixtures/emomusic/3.mp3');
 
 /** The table's rows: first cell → the whole row, from the table under "## `sentio features`". */
 function readmeRows(): Map<string, string> {
@@ -78,45 +78,17 @@ const CASES: Record<string, Run[]> = {
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sentio-bad-input-'));
-  const mp3 = readFileSync(CLIP);
-  const file = (name: string, data: Uint8Array | string) => {
-    const p = path.join(dir, name);
-    writeFileSync(p, data);
-    return p;
-  };
+  Object.assign(inputs, writeBadInputs(dir));
   const folder = (name: string) => {
     const p = path.join(dir, name);
     mkdirSync(p);
     return p;
   };
-  inputs.missing = path.join(dir, 'missing.mp3');
-  inputs.empty = file('empty.mp3', '');
   inputs.folderNamedLikeAFile = folder('album.mp3');
   inputs.folderWithoutAudio = folder('no-audio');
   writeFileSync(path.join(inputs.folderWithoutAudio, 'notes.txt'), 'not audio: skipped by its extension');
-  // 300000 of the clip's bytes end inside the frame after 23.69 s of audio.
-  inputs.truncatedMp3 = file('truncated.mp3', mp3.subarray(0, 300000));
-  // 1 s of 16-bit mono at 22.05 kHz declares 44100 data bytes; 5000 bytes hold 4956 after the 44-byte header.
-  const wav = encodeWav([sine(440, 22050, 1)], 22050);
-  inputs.truncatedWav = file('truncated.wav', wav.subarray(0, 5000));
-  inputs.headerOnlyWav = file('header-only.wav', wav.subarray(0, 44));
-  // Every 7th byte from 115000 on flipped: 137030 bytes no longer parse as MPEG frames.
-  const corrupt = Buffer.from(mp3);
-  for (let i = 115000; i < corrupt.length; i += 7) corrupt[i] ^= 0x5a;
-  inputs.corruptMp3 = file('corrupt.mp3', corrupt);
-  inputs.mp3NamedWav = file('really-an-mp3.wav', mp3);
-  inputs.textNamedMp3 = file('liner-notes.mp3', 'these are liner notes, not audio\n'.repeat(50));
-  const adpcm = encodeWav([sine(440, 22050, 1)], 22050);
-  new DataView(adpcm.buffer).setUint16(20, 0x0011, true); // the fmt chunk's format tag
-  inputs.adpcm = file('adpcm.wav', adpcm);
-  // Sample 110 at 22.05 kHz is 0.00499 s, printed as 0.005 s.
-  for (const [name, value] of [['nan', Number.NaN], ['inf', Number.POSITIVE_INFINITY]] as const) {
-    const y = sine(440, 22050, 1);
-    y[110] = value;
-    inputs[name] = file(`${name}.wav`, encodeWav([y], 22050, 'float32'));
-  }
-  inputs.silence = file('silence.wav', encodeWav([new Float32Array(3 * 22050)], 22050));
-  inputs.short = file('short.wav', encodeWav([sine(440, 22050, 0.2)], 22050));
+  inputs.silence = path.join(dir, 'silence.wav');
+  writeFileSync(inputs.silence, encodeWav([new Float32Array(3 * 22050)], 22050));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -6,40 +6,22 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, sentioArgs } from '../helpers/cli.ts';
-import { encodeWav, sine } from '../helpers/wav.ts';
+import { writeBadInputs, type BadInputs } from '../helpers/bad-inputs.ts';
+import { encodeWav } from '../helpers/wav.ts';
 import { decodeNpy } from '../../src/io/npy.ts';
 import { loadAudioFile } from '../../src/audio/file.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const clip = path.join(root, 'test/fixtures/emomusic/3.mp3');
 let dir: string;
-const bad: Record<string, string> = {};
+let bad: BadInputs;
+let silence: string;
 
 before(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'sentio-cli-'));
-  const mp3 = readFileSync(clip);
-  const w = (name: string, data: Uint8Array | string) => {
-    const p = path.join(dir, name);
-    writeFileSync(p, data);
-    return p;
-  };
-  bad.empty = w('empty.mp3', '');
-  bad.truncatedMp3 = w('truncated.mp3', mp3.subarray(0, 300000));
-  const corrupt = Buffer.from(mp3);
-  for (let i = 115000; i < corrupt.length; i += 7) corrupt[i] ^= 0x5a;
-  bad.corruptMp3 = w('corrupt.mp3', corrupt);
-  bad.truncatedWav = w('truncated.wav', encodeWav([sine(440, 22050, 1)], 22050).subarray(0, 5000));
-  bad.notAudio = w('notes.mp3', 'these are liner notes, not audio\n'.repeat(50));
-  const adpcm = encodeWav([sine(440, 22050, 1)], 22050);
-  new DataView(adpcm.buffer).setUint16(20, 0x0011, true);
-  bad.adpcm = w('adpcm.wav', adpcm);
-  const nan = sine(440, 22050, 1);
-  nan[100] = Number.POSITIVE_INFINITY;
-  bad.nonFinite = w('inf.wav', encodeWav([nan], 22050, 'float32'));
-  bad.short = w('short.wav', encodeWav([sine(440, 22050, 0.2)], 22050));
-  bad.silence = w('silence.wav', encodeWav([new Float32Array(22050)], 22050));
-  bad.mislabelled = w('really-an-mp3.wav', mp3);
-  bad.missing = path.join(dir, 'does-not-exist.mp3');
+  bad = writeBadInputs(dir);
+  silence = path.join(dir, 'silence.wav');
+  writeFileSync(silence, encodeWav([new Float32Array(22050)], 22050));
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -49,9 +31,9 @@ const cases: [string, () => string, RegExp, string[]][] = [
   ['truncated MP3', () => bad.truncatedMp3, /truncated MP3/, []],
   ['corrupt MP3', () => bad.corruptMp3, /corrupt MP3/, []],
   ['truncated WAV', () => bad.truncatedWav, /truncated WAV/, []],
-  ['not audio behind an audio extension', () => bad.notAudio, /not a recognised audio format/, []],
+  ['not audio behind an audio extension', () => bad.textNamedMp3, /not a recognised audio format/, []],
   ['unsupported codec', () => bad.adpcm, /unsupported WAV codec: IMA ADPCM/, []],
-  ['NaN/Inf samples', () => bad.nonFinite, /NaN or infinite samples/, []],
+  ['NaN/Inf samples', () => bad.inf, /NaN or infinite samples/, []],
   ['clip shorter than one frame', () => bad.short, /too short: 0\.200 s .* 'malik-logmel' needs at least 0\.500 s/, ['--set', 'malik-logmel']],
 ];
 
@@ -79,7 +61,7 @@ test('a directory given where a file is expected is refused by the loader', asyn
 });
 
 test('silence is analysed (features at the floor) with a warning, exit 0', async () => {
-  const r = await runCli('features', bad.silence, '--set', 'malik-logmel');
+  const r = await runCli('features', silence, '--set', 'malik-logmel');
   assert.equal(r.code, 0);
   assert.match(r.stderr, /warning: .*silence.wav: audio is digital silence/);
   const j = JSON.parse(r.stdout) as { frames: number[][] };
@@ -88,7 +70,7 @@ test('silence is analysed (features at the floor) with a warning, exit 0', async
 });
 
 test('content decides the codec: an MP3 named .wav is decoded as MP3', async () => {
-  const r = await runCli('features', bad.mislabelled, '--set', 'malik-logmel');
+  const r = await runCli('features', bad.mp3NamedWav, '--set', 'malik-logmel');
   assert.equal(r.code, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { frames: unknown[] }).frames.length, 90);
 });
