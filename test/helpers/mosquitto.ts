@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, stopProcess } from './processes.ts';
+import { freePort, stopProcess, waitForServer } from './processes.ts';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
@@ -87,20 +87,10 @@ export class Mosquitto {
     const child = spawn(MOSQUITTO, ['-c', join(this.dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     this.process = child;
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
-    const failure = { message: '' };
-    child.once('exit', (code, signal) => {
-      failure.message = `mosquitto exited (${signal ?? code}): ${this.stderr.trim()}`;
+    child.once('exit', () => {
       if (this.process === child) this.process = null;
     });
-    child.once('error', (e) => (failure.message = `mosquitto failed to start: ${e.message}`));
-    const deadline = performance.now() + 5000;
-    while (performance.now() < deadline) {
-      if (failure.message) throw new Error(failure.message);
-      if (await canConnect(this.port)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    child.kill('SIGKILL');
-    throw new Error(`mosquitto did not accept connections on port ${this.port} within 5 s: ${this.stderr.trim()}`);
+    await waitForServer(child, 'mosquitto', () => canConnect(this.port), () => this.stderr, `accept connections on port ${this.port}`);
   }
 
   /** Stops the broker (SIGTERM, then SIGKILL after 3 s); {@link resume} starts it again on the same port. */

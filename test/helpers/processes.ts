@@ -24,3 +24,22 @@ export async function stopProcess(child: ChildProcess | null, graceMs: number): 
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Waits for the server `child` (just spawned, `name` in messages) until `ready()` answers true,
+ * polling every 25 ms for at most 5 s. Throws at once, with `output()` (what it printed so far),
+ * if it exits or cannot start; on timeout kills it (SIGKILL) and throws "did not `waitingFor`".
+ */
+export async function waitForServer(child: ChildProcess, name: string, ready: () => Promise<boolean>, output: () => string, waitingFor: string): Promise<void> {
+  let failure = '';
+  child.once('exit', (code, signal) => (failure = `${name} exited (${signal ?? code}): ${output().trim()}`));
+  child.once('error', (e) => (failure = `${name} failed to start: ${e.message}`));
+  const deadline = performance.now() + 5000;
+  while (performance.now() < deadline) {
+    if (failure) throw new Error(failure);
+    if (await ready()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${name} did not ${waitingFor} within 5 s: ${output().trim()}`);
+}
