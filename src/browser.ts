@@ -29,7 +29,7 @@ export { AudioInputError } from './audio/errors.ts';
 export { HOP_SECONDS } from './analyze/emotion-model.ts';
 export { quadrantOf, type Quadrant } from './data/types.ts';
 export { EmotionStream, liveRateProblem, LIVE_RATE_RANGE_HZ, type EmotionStreamOptions, type LivePoint, type StartupMode } from './analyze/stream.ts';
-export { pointIndexAt, playbackLightStates, playbackPoints } from './analyze/playback.ts';
+export { pointIndexAt, playbackLightStates, playbackPoints, type PlaybackPoint } from './analyze/playback.ts';
 export { SILENCE_COLOR, SILENT_MOOD } from './analyze/silence.ts';
 export { CSV_HEADER, JSON_ARRAY_OPEN, jsonArrayClose, jsonArrayElement, livePointLine, toCsvRows, toJsonLine } from './analyze/records.ts';
 export { hexToRgb, rgbToHex, type Rgb } from './light/color.ts';

@@ -35,13 +35,13 @@ import {
   toCsvRows,
   type AnalysisResult,
   type EmotionModel,
-  type LightInputPoint,
   type LightState,
   type LivePoint,
+  type PlaybackPoint,
 } from './sentio.js';
 import { BridgeClient, describeBridge } from './bridge.ts';
-import { MicrophoneError, openMicrophone, type Microphone } from './microphone.ts';
-import { drawCircumplex, drawTimelines, TRAIL_POINTS, type ViewPoint } from './views.ts';
+import { openMicrophone, type Microphone } from './microphone.ts';
+import { drawCircumplex, drawTimelines, TIMELINE_SECONDS, type ViewPoint } from './views.ts';
 
 function element<T extends HTMLElement>(id: string): T {
   const e = document.getElementById(id);
@@ -79,7 +79,7 @@ interface FileSession {
   name: string;
   result: AnalysisResult;
   segmentLevelsDb: number[];
-  points: LightInputPoint[];
+  points: PlaybackPoint[];
   lights: LightState[];
   url: string;
   /** Point on show, −1 before the first. */
@@ -103,11 +103,14 @@ interface LiveSession {
   pendingMs: number;
 }
 
+/** A point as the views and the bridge read it: a file's playback point or a live point. */
+type ShowablePoint = ViewPoint & { latestLevelDb: number };
+
 /** What a 'point' event carries. */
 export interface ShownPoint {
   source: 'file' | 'microphone';
   index: number;
-  point: ViewPoint & { latestLevelDb: number };
+  point: ShowablePoint;
   light: LightState;
   /** The lamp's colour as shown, `#rrggbb` (rgb × brightness). */
   lamp: string;
@@ -176,9 +179,17 @@ function showError(message: string): void {
   ui.error.textContent = message;
 }
 
+/** A file or the microphone failed to start: the status returns to ready (once the model is) and the error says why. */
+function showFailure(message: string): void {
+  setStatus(model ? 'Ready.' : '');
+  showError(message);
+}
+
+const messageOf = (e: unknown): string => String((e as Error)?.message ?? e);
+
 /** One line naming the file and the reason: AudioInputError's "name: reason", or the name added to another error. */
 function fileProblem(name: string, e: unknown): string {
-  const message = String((e as Error)?.message ?? e);
+  const message = messageOf(e);
   return message.startsWith(`${name}: `) ? message : `${name}: ${message}`;
 }
 
@@ -187,9 +198,13 @@ const clock = (s: number): string => `${Math.floor(s / 60)}:${(s % 60).toFixed(1
 
 // ─── the views ──────────────────────────────────────────────────────────────────────────────────
 
-/** Shows one point: lamp, readouts, circumplex and timelines; sends it to the bridge; fires 'point'. */
-function show(source: ShownPoint['source'], index: number, history: readonly ViewPoint[], light: LightState, latestLevelDb: number): void {
-  const point = history[history.length - 1];
+/** Points the timelines show, ending at the current one: their last minute (the circumplex's trail is shorter). */
+const HISTORY_POINTS = Math.ceil(TIMELINE_SECONDS / HOP_SECONDS) + 1;
+
+/** Shows the last point of `history`: lamp, readouts, circumplex and timelines; sends it to the bridge; fires 'point'. */
+function show(source: ShownPoint['source'], index: number, history: readonly ShowablePoint[], light: LightState): void {
+  const { time, valence, arousal, silent, latestLevelDb } = history[history.length - 1];
+  const point: ShowablePoint = { time, valence, arousal, silent, latestLevelDb };
   const lamp = rgbToHex(frameRgb(light));
   ui.lamp.style.backgroundColor = lamp;
   ui.lamp.setAttribute('aria-label', `Lamp: ${lamp}, ${light.mood}`);
@@ -200,12 +215,12 @@ function show(source: ShownPoint['source'], index: number, history: readonly Vie
   ui.valenceNow.textContent = signed(point.valence);
   ui.arousalNow.textContent = signed(point.arousal);
   ui.timeNow.textContent = `${clock(point.time)} · input ${latestLevelDb.toFixed(0).replace('-', '−')} dBFS`;
-  drawCircumplex(ui.circumplex, history.slice(-TRAIL_POINTS), lamp);
+  drawCircumplex(ui.circumplex, history, lamp);
   ui.circumplex.setAttribute('aria-label', `Circumplex: valence ${signed(point.valence)}, arousal ${signed(point.arousal)}`);
   ui.timeline.hidden = false;
   drawTimelines(ui.timeline, history, HOP_SECONDS, point.time);
-  bridge.send({ time: point.time, valence: point.valence, arousal: point.arousal, latestLevelDb, silent: point.silent });
-  const detail: ShownPoint = { source, index, point: { ...point, latestLevelDb }, light, lamp, shownAt: performance.now() };
+  bridge.send(point);
+  const detail: ShownPoint = { source, index, point, light, lamp, shownAt: performance.now() };
   events.dispatchEvent(new CustomEvent('point', { detail }));
 }
 
@@ -225,14 +240,10 @@ function renderSummary(result: AnalysisResult): void {
 
 // ─── a file ─────────────────────────────────────────────────────────────────────────────────────
 
-function fileViewPoints(f: FileSession, upTo: number): ViewPoint[] {
-  return f.points.slice(0, upTo + 1).map((p) => ({ time: p.time, valence: p.valence, arousal: p.arousal, silent: p.silent === true }));
-}
-
 function showFilePoint(f: FileSession, k: number): void {
   f.shownIndex = k;
-  if (timings.firstFilePoint === undefined) timings.firstFilePoint = performance.now();
-  show('file', k, fileViewPoints(f, k), f.lights[k], f.points[k].latestLevelDb);
+  timings.firstFilePoint ??= performance.now();
+  show('file', k, f.points.slice(Math.max(0, k + 1 - HISTORY_POINTS), k + 1), f.lights[k]);
 }
 
 /** Shows the point of the segment being played, when it changed; a jump back starts a new bridge stream. */
@@ -283,8 +294,7 @@ async function openFile(chosen: File): Promise<void> {
     analysis = await analyzeWithLevels(chosen, { model: m, name: chosen.name });
   } catch (e) {
     if (mine !== generation) return;
-    setStatus(model ? 'Ready.' : '');
-    showError(fileProblem(chosen.name, e));
+    showFailure(fileProblem(chosen.name, e));
     return;
   }
   if (mine !== generation) return;
@@ -331,6 +341,8 @@ ui.drop.addEventListener('drop', (e) => {
 
 // ─── the microphone ─────────────────────────────────────────────────────────────────────────────
 
+const listeningTo = ({ label, sampleRate }: { label: string; sampleRate: number }): string => `Listening${label ? ` to ${label}` : ''} at ${sampleRate} Hz`;
+
 function onChunk(session: LiveSession, samples: Float32Array): void {
   if (live !== session) return;
   events.dispatchEvent(new CustomEvent('chunk', { detail: samples }));
@@ -339,7 +351,7 @@ function onChunk(session: LiveSession, samples: Float32Array): void {
   try {
     points = session.stream.push(samples);
   } catch (e) {
-    showError(String((e as Error).message ?? e));
+    showError(messageOf(e));
     void stopListening();
     return;
   }
@@ -351,12 +363,12 @@ function onChunk(session: LiveSession, samples: Float32Array): void {
     const light = session.mapper.push(p);
     session.points.push(p);
     session.lights.push(light);
-    session.arrivedAt.push(performance.now());
-    if (timings.firstLivePoint === undefined) timings.firstLivePoint = performance.now();
-    const history = session.points.slice(-Math.ceil(60 / HOP_SECONDS) - 1).map((q) => ({ time: q.time, valence: q.valence, arousal: q.arousal, silent: q.silent }));
-    show('microphone', session.points.length - 1, history, light, p.latestLevelDb);
+    const now = performance.now();
+    session.arrivedAt.push(now);
+    timings.firstLivePoint ??= now;
+    show('microphone', session.points.length - 1, session.points.slice(-HISTORY_POINTS), light);
   }
-  setStatus(`Listening${session.label ? ` to ${session.label}` : ''} at ${session.sampleRate} Hz: ${session.points.length} points.`);
+  setStatus(`${listeningTo(session)}: ${session.points.length} points.`);
   updateExports();
 }
 
@@ -395,12 +407,11 @@ async function listen(): Promise<void> {
     bridge.newStream();
     updateExports();
     ui.stop.disabled = false;
-    setStatus(`Listening${microphone.label ? ` to ${microphone.label}` : ''} at ${microphone.sampleRate} Hz: the first point comes after about 4 s.`, true);
+    setStatus(`${listeningTo(microphone)}: the first point comes after about 4 s.`, true);
   } catch (e) {
     if (mine !== generation) return;
     ui.listen.disabled = false;
-    setStatus(model ? 'Ready.' : '');
-    showError(e instanceof MicrophoneError ? e.message : String((e as Error).message ?? e));
+    showFailure(messageOf(e));
   }
 }
 
@@ -477,7 +488,7 @@ modelReady.then(
   },
   (e) => {
     setStatus('');
-    showError(`The model could not be loaded: ${String((e as Error).message ?? e)}`);
+    showError(`The model could not be loaded: ${messageOf(e)}`);
   },
 );
 bridge.start();

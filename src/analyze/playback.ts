@@ -23,8 +23,11 @@ export function pointIndexAt(result: Pick<AnalysisResult, 'timeline' | 'hopSecon
   return Number.isFinite(k) ? Math.min(n - 1, Math.max(0, k)) : 0;
 }
 
+/** A file's point as `LightMapper` and the bridge read it, its silence flag always set. */
+export type PlaybackPoint = Required<LightInputPoint>;
+
 /** Point k of a file as `LightMapper` and the bridge read it (see the module comment for its level). */
-export function playbackPoints(result: Pick<AnalysisResult, 'timeline' | 'silence'>, segmentLevelsDb: readonly number[]): LightInputPoint[] {
+export function playbackPoints(result: Pick<AnalysisResult, 'timeline' | 'silence'>, segmentLevelsDb: readonly number[]): PlaybackPoint[] {
   const silent = silentPoints(result);
   return result.timeline.map((p, k) => ({
     time: p.time,
