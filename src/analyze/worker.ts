@@ -22,23 +22,18 @@ export type WorkerReply =
 
 const port = parentPort!;
 const { modelDir } = workerData as { modelDir: string };
-const queue: WorkerRequest[] = [];
 let model: EmotionModel;
-let busy = false;
+/** The analyses so far, chained: each file starts when the one before it has been answered. */
+let done = Promise.resolve();
 
-async function drain(): Promise<void> {
-  if (busy) return;
-  busy = true;
-  for (let job = queue.shift(); job; job = queue.shift()) {
-    let reply: WorkerReply;
-    try {
-      reply = { kind: 'result', id: job.id, result: await analyze(job.path, { model }) };
-    } catch (e) {
-      reply = { kind: 'failure', id: job.id, failure: { file: job.path, error: describeError(e, false) } };
-    }
-    port.postMessage(reply);
+async function run(job: WorkerRequest): Promise<void> {
+  let reply: WorkerReply;
+  try {
+    reply = { kind: 'result', id: job.id, result: await analyze(job.path, { model }) };
+  } catch (e) {
+    reply = { kind: 'failure', id: job.id, failure: { file: job.path, error: describeError(e, false) } };
   }
-  busy = false;
+  port.postMessage(reply);
 }
 
 try {
@@ -48,7 +43,6 @@ try {
   process.exit(1);
 }
 port.on('message', (job: WorkerRequest) => {
-  queue.push(job);
-  void drain();
+  done = done.then(() => run(job));
 });
 port.postMessage({ kind: 'ready' } satisfies WorkerReply);
