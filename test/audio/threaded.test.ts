@@ -58,10 +58,19 @@ test('a file that cannot be decoded fails on a thread with the same AudioInputEr
 
 test('a consumer that stops early ends the decode thread', { timeout: 30_000 }, async () => {
   const p = path.join(root, 'test/fixtures/emomusic/3.mp3');
+  // The thread's port is an active resource while it lives; stopping early must close it.
+  const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  const before = ports();
   let n = 0;
+  let during = 0;
   for await (const c of streamAudioFileThreaded(p, { sampleRate: 22050, readChunkBytes: 1 << 14 })) {
     n += c.length;
+    during = ports();
     if (n > 22050) break;
   }
   assert.ok(n > 22050);
+  assert.ok(during > before, 'the decode thread was running');
+  const deadline = performance.now() + 5000;
+  while (ports() > before && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(ports(), before, 'the decode thread has ended');
 });
