@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp } from '../scripts/drive-web-app.ts';
+import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp, worstDifference as worst } from '../scripts/drive-web-app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/serve-web.ts';
 import { analyze, loadModel } from '../src/analyze/node.ts';
 import { EmotionStream, type LivePoint } from '../src/analyze/stream.ts';
@@ -36,8 +36,6 @@ const stats = (ms: number[]) => {
   return `median ${quantile(s, 0.5).toFixed(2)} ms, p99 ${quantile(s, 0.99).toFixed(2)} ms, max ${s[s.length - 1].toFixed(2)} ms (${s.length} hops)`;
 };
 const range = (xs: number[], digits = 0) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
-const worst = (a: readonly { valence: number; arousal: number }[], b: readonly { valence: number; arousal: number }[]) =>
-  a.reduce((w, p, i) => Math.max(w, Math.abs(p.valence - b[i].valence), Math.abs(p.arousal - b[i].arousal)), 0);
 
 /** Pushes 0.5 s chunks through EmotionStream in Node; the time of each push that emitted a point, ms, and the points. */
 function nodeHops(model: Awaited<ReturnType<typeof loadModel>>, y: Float32Array, rate: number): { ms: number[]; points: LivePoint[] } {

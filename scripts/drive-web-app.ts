@@ -108,3 +108,8 @@ export async function recordedChunks(page: Page): Promise<{ samples: Float32Arra
   const chunks = got.lengths.map((n) => samples.subarray(offset, (offset += n)));
   return { samples, chunks };
 }
+
+/** The largest |Δ| of valence or arousal between two lists of points, pairwise (b at least as long as a). */
+export function worstDifference(a: readonly { valence: number; arousal: number }[], b: readonly { valence: number; arousal: number }[]): number {
+  return a.reduce((worst, p, i) => Math.max(worst, Math.abs(p.valence - b[i].valence), Math.abs(p.arousal - b[i].arousal)), 0);
+}

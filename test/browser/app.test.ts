@@ -18,7 +18,7 @@ import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp, type WebApp } from '../../scripts/drive-web-app.ts';
+import { audioContextRate, chooseFile, fixtureWav, openApp, recordChunks, recordedChunks, startWebApp, worstDifference as largestDifference, type WebApp } from '../../scripts/drive-web-app.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/serve-web.ts';
 import { analyzeAudio, analyzeFeatures, extractAudio } from '../../src/analyze/analyze.ts';
 import { analyze, loadModel } from '../../src/analyze/node.ts';
@@ -91,7 +91,7 @@ async function nodeSide(clip: string): Promise<{ result: AnalysisResult; lamps: 
 
 function worstDifference(a: readonly { valence: number; arousal: number }[], b: readonly { valence: number; arousal: number }[]): number {
   assert.equal(a.length, b.length, 'point counts differ');
-  return a.reduce((worst, p, i) => Math.max(worst, Math.abs(p.valence - b[i].valence), Math.abs(p.arousal - b[i].arousal)), 0);
+  return largestDifference(a, b);
 }
 
 /** Numbers within `tol`, everything else equal, recursively. */
