@@ -88,7 +88,8 @@ export function createResampler(fromRate: number, toRate: number, options: Resam
   const up = toRate / g;
   const down = fromRate / g;
   const d = design(fromRate, toRate, options);
-  // The folded decimator reads outputs at (H + i·down)/down: round H up to a multiple of down.
+  // H rounded up to a multiple of down: needed by the spectrum-folding decimator this replaced,
+  // kept so that the filter, and so every output sample, stays as it was.
   if (up === 1) d.halfWidth = Math.ceil(d.halfWidth / down) * down;
   return up === 1 ? new FftDecimator(fromRate, toRate, down, d) : new PolyphaseResampler(fromRate, toRate, up, down, d);
 }

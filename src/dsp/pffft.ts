@@ -114,7 +114,6 @@ function binPart(heap: Float32Array, o: number, size: number, k: number, part: 0
   return part === 1 && mirrored ? -v : v;
 }
 
-
 /**
  * Circular convolution of `size`-point real frames with one fixed kernel, by PFFFT: forward
  * transform, multiply by the kernel's spectrum, inverse transform, all in WASM memory in PFFFT's
