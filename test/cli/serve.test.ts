@@ -6,16 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import dgram from 'node:dgram';
 import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { pointMessage } from '../../src/light/bridge-protocol.ts';
 import { runCli, sentioArgs } from '../helpers/cli.ts';
+import { waitFor } from '../helpers/light-state.ts';
 import { get, rawRequest } from '../serve/raw-http.ts';
+import { udpReceiver } from '../serve/udp-receiver.ts';
 
 let dir: string;
 const INDEX = '<!doctype html><title>sentio test page</title>';
@@ -66,22 +66,6 @@ async function stop(s: Served, signal: NodeJS.Signals): Promise<{ code: number |
   return { code, ms: performance.now() - t0 };
 }
 
-async function udpReceiver(): Promise<{ port: number; packets: Buffer[]; close(): void }> {
-  const socket = dgram.createSocket('udp4');
-  const packets: Buffer[] = [];
-  socket.on('message', (m) => packets.push(m));
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  return { port: (socket.address() as AddressInfo).port, packets, close: () => socket.close() };
-}
-
-const waitUntil = async (check: () => boolean, ms: number, what: string) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 test('the real process: the page, the bridge to a WLED receiver, and SIGTERM → 143 with the strip left off', { timeout: 60_000 }, async () => {
   const rx = await udpReceiver();
   const config = join(dir, 'lights.json');
@@ -104,8 +88,8 @@ test('the real process: the page, the bridge to a WLED receiver, and SIGTERM →
     });
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     ws.send(pointMessage({ time: 0, valence: 0.8, arousal: 0.7, latestLevelDb: -15, silent: false }));
-    await waitUntil(() => rx.packets.some((p) => p.length === 22 && p.subarray(10).some((b) => b > 0)), 5000, 'a lit DDP frame');
-    await waitUntil(() => /page connected/.test(s.stderr()), 2000, 'the connection in the log');
+    await waitFor(() => rx.packets.some((p) => p.length === 22 && p.subarray(10).some((b) => b > 0)), 5000, 'a lit DDP frame');
+    await waitFor(() => /page connected/.test(s.stderr()), 2000, 'the connection in the log');
     const { code, ms } = await stop(s, 'SIGTERM');
     assert.equal(code, 143, s.stderr());
     assert.ok(ms < 3000, `exited ${ms.toFixed(0)} ms after SIGTERM`);
@@ -143,7 +127,7 @@ test('--host 0.0.0.0 warns that the page is reachable from the network, and answ
   const s = await serve('--host', '0.0.0.0', '--wled', `127.0.0.1:${rx.port}`, '--pixels', '2');
   try {
     const port = Number(s.url.port);
-    await waitUntil(() => /warning/.test(s.stderr()), 2000, 'the warning');
+    await waitFor(() => /warning/.test(s.stderr()), 2000, 'the warning');
     assert.match(s.stderr(), /warning: listening on 0\.0\.0\.0, not on this machine only: the page and the lights \(whoever opens the page can drive them\) can be reached from the network/);
     assert.equal((await get(port, '/')).status, 200);
     const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);

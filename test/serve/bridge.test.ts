@@ -5,9 +5,7 @@
  * final state at shutdown.
  */
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,15 +19,7 @@ import { bridgeRoutes, LightBridge, type BridgeEvent } from '../../src/serve/bri
 import { startStaticServer, type StaticServer } from '../../src/serve/static.ts';
 import { waitFor } from '../helpers/light-state.ts';
 import { get } from './raw-http.ts';
-
-/** A UDP socket on 127.0.0.1 keeping every datagram, as a WLED would receive them. */
-async function udpReceiver(): Promise<{ port: number; packets: Buffer[]; close(): Promise<void> }> {
-  const socket = dgram.createSocket('udp4');
-  const packets: Buffer[] = [];
-  socket.on('message', (m) => packets.push(m));
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-  return { port: (socket.address() as AddressInfo).port, packets, close: () => new Promise((resolve) => socket.close(() => resolve())) };
-}
+import { udpReceiver } from './udp-receiver.ts';
 
 const PIXELS = 6;
 /** The pixels of the last DDP frame (10-byte header, PUSH flag, destination 1), decoded by hand. */
