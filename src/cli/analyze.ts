@@ -15,7 +15,8 @@ import { analyzeOnPool } from '../analyze/pool.ts';
 import type { Console } from './features.ts';
 import { expandInputs } from './inputs.ts';
 import { fileProgress, printAbove } from './progress.ts';
-import { describeError, EXIT, failureSummary, UsageError } from './report.ts';
+import { positiveInt } from './options.ts';
+import { describeError, EXIT, failureSummary, SIGNAL_EXIT, UsageError } from './report.ts';
 
 export interface AnalyzeCommandOptions {
   model?: string;
@@ -27,9 +28,6 @@ export interface AnalyzeCommandOptions {
   progress?: boolean;
   verbose?: boolean;
 }
-
-/** Exit codes after a signal, 128 + its number as shells report it (as `sentio live`). */
-export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** `arg` quoted for a POSIX shell when it holds anything but plainly safe characters. */
 function shellQuote(arg: string): string {
@@ -64,8 +62,7 @@ export async function analyzeCommand(inputs: string[], o: AnalyzeCommandOptions,
   if (inputs.length === 0) throw new UsageError('no input files given');
   if (o.resume && !o.out) throw new UsageError('--resume needs --out (the output to continue)');
   if (o.resume && o.format === 'table') throw new UsageError('--resume needs --format jsonl, json or csv');
-  const jobsLimit = o.jobs === undefined ? availableParallelism() : Number(o.jobs);
-  if (!Number.isInteger(jobsLimit) || jobsLimit < 1) throw new UsageError(`--jobs must be a positive integer, got '${o.jobs}'`);
+  const jobsLimit = o.jobs === undefined ? availableParallelism() : positiveInt('--jobs', o.jobs);
   const { files, fromFolder } = await expandInputs(inputs);
   if (files.length === 0) throw new UsageError(`no audio files found in ${inputs.join(', ')}`);
   const modelDir = o.model ?? DEFAULT_MODEL_DIR;

@@ -25,8 +25,6 @@ export interface EvalCommandOptions {
   progress?: boolean;
 }
 
-export { positiveInt, reportFormat } from './options.ts';
-
 /** The dataset's songs, with loader errors (missing labels file, bad rows) as usage errors naming the path. */
 function loadSongs(name: string, location: string): Song[] {
   if (!isDatasetName(name)) throw new UsageError(`unknown dataset '${name}' (use ${DATASET_NAMES.join(', ')})`);

@@ -7,7 +7,7 @@
 import type { AudioInfo } from '../audio/decode.ts';
 import { AudioInputError } from '../audio/errors.ts';
 import { streamAudioFile } from '../audio/file.ts';
-import { PCM_ENCODINGS, PcmDecoder, pcmFormatProblem, type PcmEncoding } from '../audio/pcm.ts';
+import { PcmDecoder, pcmFormatProblem, type PcmEncoding } from '../audio/pcm.ts';
 import { paceRealtime, rechunk } from '../audio/realtime.ts';
 import { livePointLine } from '../analyze/format.ts';
 import { decodeRateFor } from '../features/types.ts';
@@ -21,6 +21,7 @@ import { LightMapper } from '../light/smoothing.ts';
 import { FINAL_STATES, type FinalState } from '../light/types.ts';
 import type { Console } from './features.ts';
 import { LiveView } from './live-view.ts';
+import { positiveInt } from './options.ts';
 import { EXIT, SIGNAL_EXIT, UsageError } from './report.ts';
 
 export interface LiveCommandOptions extends LightFlags {
@@ -38,8 +39,6 @@ export interface LiveCommandOptions extends LightFlags {
   verbose?: boolean;
 }
 
-export { SIGNAL_EXIT };
-
 export interface LiveIo extends Console {
   /** Raw PCM input (process.stdin). */
   stdin: AsyncIterable<Uint8Array> & { isTTY?: boolean };
@@ -47,12 +46,6 @@ export interface LiveIo extends Console {
   stdoutIsTTY: boolean;
   /** Resolves with the signal name when the run should stop (SIGINT, SIGTERM). */
   stopSignal: Promise<keyof typeof SIGNAL_EXIT>;
-}
-
-function positiveInteger(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got '${value}'`);
-  return n;
 }
 
 /** Mono chunks of raw PCM read from `input`; the first byte must come, or the input was empty. */
@@ -91,8 +84,8 @@ export async function liveCommand(input: string | undefined, o: LiveCommandOptio
   let name: string;
   if (fromStdin) {
     name = 'stdin';
-    sampleRate = positiveInteger(o.rate ?? '44100', '--rate');
-    const channels = positiveInteger(o.channels ?? '2', '--channels');
+    sampleRate = positiveInt('--rate', o.rate ?? '44100');
+    const channels = positiveInt('--channels', o.channels ?? '2');
     const format = { encoding: (o.encoding ?? 's16le') as PcmEncoding, channels };
     const problem = pcmFormatProblem(format) ?? liveRateProblem(sampleRate, set);
     if (problem) throw new UsageError(`stdin: ${problem}`);
@@ -147,5 +140,3 @@ export async function liveCommand(input: string | undefined, o: LiveCommandOptio
   if (summary.points === 0) io.stderr.write(`sentio live: ${name}: ${summary.seconds.toFixed(2)} s of audio, no point emitted\n`);
   return EXIT.ok;
 }
-
-export const LIVE_ENCODINGS = PCM_ENCODINGS;
