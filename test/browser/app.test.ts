@@ -238,27 +238,43 @@ test('web app: the microphone streams as sentio live does, a point every 0.5 s, 
     // so they are compared as 16-bit values. The start is found by matching a stretch of music in the WAV.
     const clip = Int16Array.from((await decodeAudio(await readFile(micWav), { sampleRate: null })).samples, (x) => Math.round(x * 32768));
     const sameSample = (received: number, value: number) => Math.abs(received - value / (value < 0 ? 32768 : 32767)) < 1e-6;
+    /** Where in the (looping) clip `block` occurs exactly, trying `guess` first; -1 if nowhere. */
+    const locate = (block: Float32Array, guess: number): number => {
+      const matchesAt = (o: number) => {
+        for (let j = 0; j < block.length; j++) if (!sameSample(block[j], clip[(o + j) % clip.length])) return false;
+        return true;
+      };
+      if (guess >= 0 && matchesAt(guess % clip.length)) return guess % clip.length;
+      for (let o = 0; o < clip.length; o++) if (sameSample(block[0], clip[o]) && matchesAt(o)) return o;
+      return -1;
+    };
+    // Blocks of 4096 samples from the first loud one: each must be a stretch of the clip, normally each
+    // right after the last. On a loaded machine chromium's capture thread can miss a deadline and drop
+    // or glitch a buffer (one CI run: 1116 samples differed; another: a dropped buffer shifted all that
+    // followed): that is the browser's audio path, not ours, and (1) and (3) compare what was received.
+    // So a block may be found elsewhere in the clip, and a few may be found nowhere; a wrong rate, a
+    // missing channel mix or wrong scaling would leave nearly every block unfound.
+    const BLOCK = 4096;
     const loud = received.findIndex((x) => Math.abs(x) > 0.01);
-    const probe = received.subarray(loud, loud + 64);
-    let at = -1;
-    for (let o = 0; o + probe.length <= clip.length && at < 0; o++) {
-      let j = 0;
-      while (j < probe.length && sameSample(probe[j], clip[o + j])) j++;
-      if (j === probe.length) at = o;
+    assert.ok(loud >= 0, 'the page heard only silence');
+    let blocks = 0;
+    let unfound = 0;
+    let realigned = 0;
+    let guess = -1;
+    for (let i = loud; i + BLOCK <= received.length; i += BLOCK) {
+      blocks++;
+      const at = locate(received.subarray(i, i + BLOCK), guess);
+      if (at < 0) {
+        unfound++;
+        guess = -1;
+        continue;
+      }
+      if (guess >= 0 && at !== guess % clip.length) realigned++;
+      guess = at + BLOCK;
     }
-    assert.ok(at >= 0, 'the received samples are not found in the clip');
-    const lead = loud - at; // received index of the clip's sample 0 (negative: the device started inside the clip)
-    let mismatches = 0;
-    for (let i = 0; i < received.length; i++) {
-      const expected = i < lead ? 0 : clip[(((i - lead) % clip.length) + clip.length) % clip.length];
-      if (!sameSample(received[i], expected)) mismatches++;
-    }
-    debug(`microphone: the clip's start is at received sample ${lead}; ${mismatches} of ${received.length} samples differ`);
-    // Normally none differ. On a loaded machine chromium's capture thread can miss a deadline and
-    // glitch a buffer or two (1116 samples, 25 ms, in one CI run): that is the browser's audio path,
-    // not ours, and (1) and (3) compare what was received. Anything more than such a glitch (a wrong
-    // rate, a missing channel mix, a shift) mismatches nearly every sample after it.
-    assert.ok(mismatches <= 0.01 * received.length, `${mismatches} of ${received.length} captured samples differ from the clip`);
+    debug(`microphone: ${blocks} blocks of ${BLOCK} samples, ${unfound} not in the clip, ${realigned} realigned`);
+    assert.ok(blocks >= 50, `${blocks} blocks compared`);
+    assert.ok(unfound <= 0.05 * blocks, `${unfound} of ${blocks} captured blocks are not stretches of the clip`);
 
     // (3) The points with full 8 s windows equal the offline analysis (sentio analyze) of the same samples;
     // the first 4 s come from shorter windows by design (--startup short-window) and are not compared.
