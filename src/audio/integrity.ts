@@ -184,12 +184,7 @@ export class WavHeaderReader {
    * message names the damage for files that are not valid WAV.
    */
   push(bytes: Uint8Array): { header: WavHeader; audio: Uint8Array } | null {
-    let b = bytes;
-    if (this.pending.length) {
-      b = new Uint8Array(this.pending.length + bytes.length);
-      b.set(this.pending);
-      b.set(bytes, this.pending.length);
-    }
+    const b = this.pending.length ? concatBytes(this.pending, bytes) : bytes;
     const base = this.pendingOffset;
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const tag = (o: number) => String.fromCharCode(b[o], b[o + 1], b[o + 2], b[o + 3]);
@@ -242,6 +237,14 @@ export class WavHeaderReader {
     this.pendingOffset = base + i;
     return null;
   }
+}
+
+/** `a` then `b`, in a new array. */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /**

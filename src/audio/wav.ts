@@ -12,7 +12,7 @@
  * - IEEE float 32 is copied, float 64 rounded to float32.
  * Works in browsers too (no Node imports).
  */
-import { WavHeaderReader, unsupportedWavReason, type WavHeader } from './integrity.ts';
+import { concatBytes, WavHeaderReader, unsupportedWavReason, type WavHeader } from './integrity.ts';
 
 /** A WAV format problem; the message is one line, worded for the user. */
 export class WavFormatError extends Error {
@@ -158,11 +158,4 @@ export class WavStreamDecoder {
       }
     }
   }
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
