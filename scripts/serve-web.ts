@@ -9,15 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MIME_TYPES } from '../src/serve/static.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-};
 
 /** Debian's chromium and the flags the browser tests and benchmark run it with (headless, offline). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -40,7 +33,7 @@ export function serveStatic(resolver: Resolver, port = 0): Promise<{ server: Ser
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
       const target = resolver(path === '/' ? '/index.html' : path);
       const body = typeof target === 'string' ? await readFile(target) : target;
-      res.writeHead(200, { 'content-type': TYPES[extname(typeof target === 'string' ? target : path)] ?? 'application/octet-stream' });
+      res.writeHead(200, { 'content-type': MIME_TYPES[extname(typeof target === 'string' ? target : path)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
       res.writeHead(404).end();

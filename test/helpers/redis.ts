@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, stopProcess } from './processes.ts';
+import { freePort, stopProcess, waitForServer } from './processes.ts';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -80,20 +80,10 @@ export class RedisServer {
     const collect = (chunk: Buffer) => (this.output += chunk.toString('utf8'));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    const failure = { message: '' };
-    child.once('exit', (code, signal) => {
-      failure.message = `redis-server exited (${signal ?? code}): ${this.output.trim()}`;
+    child.once('exit', () => {
       if (this.process === child) this.process = null;
     });
-    child.once('error', (e) => (failure.message = `redis-server failed to start: ${e.message}`));
-    const deadline = performance.now() + 5000;
-    while (performance.now() < deadline) {
-      if (failure.message) throw new Error(failure.message);
-      if (await pings(this.port)) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    child.kill('SIGKILL');
-    throw new Error(`redis-server did not answer on port ${this.port} within 5 s: ${this.output.trim()}`);
+    await waitForServer(child, 'redis-server', () => pings(this.port), () => this.output, `answer on port ${this.port}`);
   }
 
   /** Stops the server as a service manager does (SIGTERM: it syncs its append-only file and exits; SIGKILL after 5 s). */
