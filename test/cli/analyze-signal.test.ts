@@ -5,14 +5,13 @@
  * with each file exactly once.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseJsonArrayRecords } from '../../src/analyze/format.ts';
 import type { AnalysisResult } from '../../src/analyze/types.ts';
-import { sentioArgs } from '../helpers/cli.ts';
+import { startSentio, type SentioProcess } from '../helpers/sentio-process.ts';
 
 /** Longest any one child may run before it is killed and the test fails. */
 const CHILD_LIMIT_MS = 120_000;
@@ -35,29 +34,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the exit code (or the signal that killed it) once the process has exited. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-function start(...args: string[]): Child {
-  const child = spawn(process.execPath, sentioArgs(...args), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const limit = setTimeout(() => child.kill('SIGKILL'), CHILD_LIMIT_MS);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(limit);
-      resolve({ code, signal });
-    }),
-  );
-  return { stdout: () => out, stderr: () => err, exited, kill: (s) => child.kill(s) };
-}
+const start = (...args: string[]): SentioProcess => startSentio(args, CHILD_LIMIT_MS);
 
 /** Polls `read()` every 50 ms until it returns at least one record; fails after the time limit. */
 async function waitForRecords(read: () => Promise<string>, what: string): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The real `sentio` as a child process (`node --import tsx bin/sentio.js …`), its output collected,
  * killed with SIGKILL if it runs past a limit (the test then fails on what it sees, not on a hang).
- * The same shape as test/cli/analyze-signal.test.ts's `start`, which can call this instead.
+ * Used by the analyze-signal and queue tests.
  */
 import { spawn } from 'node:child_process';
 import { sentioArgs } from './cli.ts';
