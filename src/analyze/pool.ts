@@ -30,6 +30,11 @@ export interface PoolOptions {
 
 const WORKER_URL = siblingModule(import.meta.url, 'worker');
 
+/** The record of a file whose worker thread died while analysing it. */
+export function crashedRecord(path: string, reason: string): AnalysisRecord {
+  return { file: path, error: `${path}: analysis crashed its worker thread (${reason})` };
+}
+
 /** Thrown when a worker cannot start (e.g. the model does not load): nothing can be analysed. */
 export class PoolStartError extends Error {}
 
@@ -110,7 +115,7 @@ export async function analyzeOnPool(paths: readonly string[], o: PoolOptions): P
         // The worker analyses in order: the first file in flight is the one it died on.
         const [dead, ...queued] = inFlight.splice(0);
         retry.push(...queued.map((j) => j.path));
-        if (dead) record({ file: dead.path, error: `${dead.path}: analysis crashed its worker thread (${reason})` });
+        if (dead) record(crashedRecord(dead.path, reason));
         finishIfDone();
         if (remaining > 0 && !failed && live.size < o.jobs) start();
       };

@@ -7,7 +7,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { AnalysisRecord } from '../analyze/format.ts';
-import { PoolStartError } from '../analyze/pool.ts';
+import { crashedRecord, PoolStartError } from '../analyze/pool.ts';
 import type { WorkerReply, WorkerRequest } from '../analyze/worker.ts';
 import { siblingModule, startWorker } from '../worker-thread.ts';
 
@@ -85,7 +85,7 @@ export class AnalysisThreads {
         if (this.closed) return;
         const job = slot.job;
         slot.job = null;
-        if (job) job.done({ file: job.path, error: `${job.path}: analysis crashed its worker thread (${why})` });
+        if (job) job.done(crashedRecord(job.path, why));
         this.spawn().catch((e: Error) => {
           this.brokenBy = e;
           for (const w of this.waiting.splice(0)) w(null);
